@@ -1,0 +1,169 @@
+"""Command line: parse, call the pipeline, show progress. No logic of its own."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from audiocast import __version__
+from audiocast.config import Settings, load_settings
+from audiocast.errors import AudiocastError
+from audiocast.model import SegmentKind
+from audiocast.pipeline import EpisodeResult, Pipeline
+from audiocast.resources import samples_dir
+from audiocast.speech.voices import find_voice
+
+_PARAGRAPH_END = 0.8  # a pause this long or longer ends a paragraph in the script preview
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    errors = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        settings = load_settings(Path(arguments.site))
+        if getattr(arguments, "show", None):
+            settings = dataclasses.replace(settings, show=arguments.show)
+        return arguments.run(arguments, settings, errors)
+    except AudiocastError as exc:
+        errors.print(f"error: {exc}", markup=False)
+        return 2
+    except KeyboardInterrupt:
+        errors.print("interrupted", markup=False)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="audiocast", description="Podcast episodes from a news site's articles."
+    )
+    parser.add_argument("--version", action="version", version=f"audiocast {__version__}")
+    parser.add_argument(
+        "--site", default=".", help="folder with audiocast.toml (default: the current folder)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    episode = commands.add_parser("episode", help="make one episode per article")
+    episode.add_argument("sources", nargs="+", metavar="SOURCE", help="file or http(s) URL")
+    episode.add_argument("--show", help="show name (default: from audiocast.toml)")
+    episode.add_argument("--voice", help="voice profile (default: by the article's language)")
+    episode.set_defaults(run=_episode)
+
+    script = commands.add_parser("script", help="print the script as it will be spoken")
+    script.add_argument("source", metavar="SOURCE")
+    script.add_argument("--show", help="show name (default: from audiocast.toml)")
+    script.add_argument("--voice", help="voice profile (default: by the article's language)")
+    script.set_defaults(run=_script)
+
+    voices = commands.add_parser("voices", help="list voice profiles and whether they work here")
+    voices.set_defaults(run=_voices)
+
+    demo = commands.add_parser("demo", help="make episodes from the bundled sample articles")
+    demo.add_argument("--show", help="show name (default: from audiocast.toml)")
+    demo.set_defaults(run=_demo)
+    return parser
+
+
+def _episode(arguments, settings: Settings, errors: Console) -> int:
+    pipeline = Pipeline(settings)
+    results, failures = _make_episodes(pipeline, arguments.sources, arguments.voice, errors)
+    if len(arguments.sources) > 1:
+        _summary(results, failures, errors)
+    return 1 if failures else 0
+
+
+def _demo(arguments, settings: Settings, errors: Console) -> int:
+    sources = sorted(str(p) for p in samples_dir().iterdir() if p.is_file())
+    return _episode(argparse.Namespace(sources=sources, voice=None), settings, errors)
+
+
+def _make_episodes(pipeline: Pipeline, sources, voice, errors: Console):
+    results: list[EpisodeResult] = []
+    failures: list[tuple[str, str]] = []
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=errors, transient=True) as progress:
+        articles = progress.add_task("articles", total=len(sources), status="")
+        for source in sources:
+            sentences = progress.add_task(f"  {Path(source).name}", total=None, status="")
+            try:
+                result = pipeline.make_episode(
+                    source, voice, on_take=lambda task=sentences: progress.advance(task)
+                )
+            except AudiocastError as exc:
+                failures.append((source, str(exc)))
+                errors.print(f"error: {exc}", markup=False)
+            else:
+                results.append(result)
+                for warning in result.warnings:
+                    errors.print(f"warning: {warning}", markup=False)
+                print(f"{result.folder}\t{result.info.duration:.1f}s\t{result.info.title}")
+            finally:
+                progress.remove_task(sentences)
+                status = f"[red]{len(failures)} failed" if failures else ""
+                progress.update(articles, advance=1, status=status)
+    return results, failures
+
+
+def _summary(results: list[EpisodeResult], failures, errors: Console) -> None:
+    table = Table(title="episodes")
+    for column in ("article", "episode", "duration", "sentences new/cached"):
+        table.add_column(column)
+    for result in results:
+        table.add_row(
+            result.info.title,
+            result.folder.name,
+            f"{result.info.duration:.0f} s",
+            f"{result.synthesized}/{result.cached}",
+        )
+    for source, message in failures:
+        table.add_row(Path(source).name, "[red]failed", "", message)
+    errors.print(table)
+    errors.print(f"{len(results)} made, {len(failures)} failed", markup=False)
+
+
+def _script(arguments, settings: Settings, errors: Console) -> int:
+    pipeline = Pipeline(settings)
+    article = pipeline.read(arguments.source)
+    for warning in article.warnings:
+        errors.print(f"warning: {warning}", markup=False)
+    pipeline.voice_for(article, arguments.voice)  # the same checks as a real run
+    script = pipeline.script(article)
+    lines: list[str] = []
+    for segment in script.segments:
+        if segment.chapter:
+            lines.append(f"# {segment.chapter}")
+        prefix = "## " if segment.kind is SegmentKind.HEADING else ""
+        lines.append(prefix + segment.spoken)
+        if segment.pause_after >= _PARAGRAPH_END:
+            lines.append("")
+    sys.stdout.write("\n".join(lines).rstrip("\n") + "\n")
+    return 0
+
+
+def _voices(arguments, settings: Settings, errors: Console) -> int:
+    pipeline = Pipeline(settings)
+    find_voice(pipeline.voices, settings.voice)
+    table = Table(title="voice profiles")
+    for column in ("name", "engine", "language", "usable here", "description"):
+        table.add_column(column)
+    for voice in sorted(pipeline.voices.values(), key=lambda v: v.name):
+        try:
+            problem = pipeline.engines.get(voice.engine).available()
+        except AudiocastError as exc:
+            problem = str(exc)
+        usable = "yes" if problem is None else f"no: {problem}"
+        table.add_row(voice.name, voice.engine, voice.language, usable, voice.description)
+    Console(highlight=False, soft_wrap=True).print(table)
+    return 0

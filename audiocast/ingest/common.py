@@ -1,0 +1,140 @@
+"""What every reader shares: decoding, cleaning text, dates, and the checks on the result."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from audiocast.config import Settings
+from audiocast.errors import ArticleError
+from audiocast.model import Article, Block, BlockKind
+
+
+@dataclass
+class ArticleFields:
+    """What a reader found; finish_article() checks it and fills the defaults."""
+
+    source: str
+    title: str = ""
+    body: list[Block] = field(default_factory=list)
+    published: str | date | None = None
+    author: str = ""
+    category: str = ""
+    tags: list[str] = field(default_factory=list)
+    url: str = ""
+    site_id: str = ""
+    language: str = ""
+    lead: str = ""
+
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_HAS_WORD = re.compile(r"\w{2,}")
+
+
+def decode_bytes(source: str, data: bytes, declared: str | None = None) -> str:
+    """Decode as the declared charset, else UTF-8; anything else is an error, not mojibake."""
+    encodings = [declared, "utf-8"] if declared and declared.lower() != "utf-8" else ["utf-8"]
+    for encoding in encodings:
+        try:
+            return data.decode(encoding).removeprefix("\ufeff")
+        except (UnicodeDecodeError, LookupError):
+            continue
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ArticleError(
+            source, f"not UTF-8 text (undecodable byte 0x{data[exc.start]:02x} at {exc.start})"
+        ) from exc
+    raise ArticleError(source, "cannot decode text")  # pragma: no cover - utf-8 succeeded above
+
+
+def clean_text(value: str) -> str:
+    """One line of readable text: normalized Unicode, no zero-width marks, single spaces."""
+    value = unicodedata.normalize("NFC", value).translate(_ZERO_WIDTH)
+    return _SPACES.sub(" ", value.replace("\r", " ").replace("\n", " ")).strip()
+
+
+def paragraphs_from_text(value: str) -> list[Block]:
+    """Blank-line separated paragraphs; single newlines inside a paragraph are spaces."""
+    chunks = re.split(r"\n\s*\n", value.replace("\r\n", "\n"))
+    return [Block(BlockKind.PARAGRAPH, t) for t in map(clean_text, chunks) if t]
+
+
+def parse_datetime(value: str | date) -> datetime | None:
+    """ISO 8601 or 'YYYY-MM-DD HH:MM'; None when it is not a date."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def finish_article(
+    fields: ArticleFields, settings: Settings, fallback_time: float | None
+) -> Article:
+    """Check what a reader found and fill documented defaults, or raise ArticleError."""
+    source = fields.source
+    title = clean_text(fields.title)
+    if not title:
+        raise ArticleError(source, "no title")
+    body = [Block(b.kind, clean_text(b.text)) for b in fields.body]
+    body = [b for b in body if _HAS_WORD.search(b.text) and not _is_chrome(b.text, settings)]
+    if not any(b.kind is BlockKind.PARAGRAPH for b in body):
+        raise ArticleError(source, "no body text found (empty or image-only article)")
+    lead = clean_text(fields.lead)
+    length = len(title) + len(lead) + sum(len(b.text) for b in body)
+    if length > settings.max_article_chars:
+        raise ArticleError(
+            source,
+            f"article is {length:,} characters, over the limit of {settings.max_article_chars:,} "
+            "(max_article_chars in audiocast.toml)",
+        )
+    warnings: list[str] = []
+    zone = _zone(settings.timezone)
+    published = parse_datetime(fields.published) if fields.published else None
+    if fields.published and published is None:
+        warnings.append(f"{source}: date {fields.published!r} not understood; using file time")
+    if published is None:
+        if fallback_time is None:
+            published = datetime.now(UTC).astimezone(zone)
+            warnings.append(f"{source}: no publication date; using the current time")
+        else:
+            published = datetime.fromtimestamp(fallback_time, zone)
+            if not fields.published:
+                warnings.append(f"{source}: no publication date; using the file's time")
+    if published.tzinfo is None:
+        published = published.replace(tzinfo=zone)
+    return Article(
+        source=source,
+        title=title,
+        body=body,
+        published=published,
+        author=clean_text(fields.author),
+        category=clean_text(fields.category),
+        tags=[t for t in map(clean_text, fields.tags) if t],
+        url=fields.url.strip(),
+        site_id=str(fields.site_id).strip(),
+        language=(fields.language or settings.language).strip().lower()[:2] or "ru",
+        lead=lead,
+        warnings=warnings,
+    )
+
+
+def _is_chrome(text: str, settings: Settings) -> bool:
+    lowered = text.casefold()
+    return any(lowered.startswith(prefix.casefold()) for prefix in settings.boilerplate)
+
+
+def _zone(name: str):
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC

@@ -1,0 +1,128 @@
+"""The nouns passed between stages: plain dataclasses, no behaviour beyond small helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from pathlib import PurePath
+
+
+class BlockKind(StrEnum):
+    PARAGRAPH = "paragraph"
+    HEADING = "heading"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of an article's body: a paragraph or a sub-heading."""
+
+    kind: BlockKind
+    text: str
+
+
+@dataclass
+class Article:
+    """An article as read from any source, before anything is spoken."""
+
+    source: str  # where it came from, for messages: a path or URL
+    title: str
+    body: list[Block]
+    published: datetime  # always time-zone aware
+    author: str = ""
+    category: str = ""
+    tags: list[str] = field(default_factory=list)
+    url: str = ""  # canonical URL, when known
+    site_id: str = ""  # the site's own id (e.g. WordPress post id), when known
+    language: str = "ru"
+    lead: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def identity(self) -> str:
+        """What makes this article the same article across edits and re-runs."""
+        if self.url:
+            return self.url
+        if self.site_id:
+            return f"site-id:{self.site_id}"
+        # no URL or id: the file name, so the identity does not depend on where the file lies
+        return f"source:{PurePath(self.source).name}"
+
+    @property
+    def text_length(self) -> int:
+        return len(self.title) + len(self.lead) + sum(len(b.text) for b in self.body)
+
+
+class SegmentKind(StrEnum):
+    INTRO = "intro"
+    HEADING = "heading"
+    SENTENCE = "sentence"
+    OUTRO = "outro"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One thing to say, followed by a pause.
+
+    `text` is what the page shows (the transcript); `spoken` is what the engine is given after
+    every text rule. `chapter` names the chapter this segment opens, if it opens one.
+    """
+
+    kind: SegmentKind
+    text: str
+    spoken: str
+    pause_after: float  # seconds of silence after this segment
+    chapter: str | None = None
+
+
+@dataclass
+class Script:
+    """Everything one episode says, in order."""
+
+    article: Article
+    show: str
+    language: str
+    segments: list[Segment]
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A transcript cue: one segment at its real place in the finished episode."""
+
+    start: float
+    end: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Chapter:
+    start: float
+    end: float
+    title: str
+
+
+@dataclass
+class EpisodeInfo:
+    """What the store records about a finished episode (episode.json)."""
+
+    guid: str
+    episode_id: str
+    title: str
+    author: str
+    show: str
+    published: str  # ISO 8601 with offset
+    category: str
+    tags: list[str]
+    url: str
+    language: str
+    description: str
+    voice: str
+    duration: float  # seconds
+    audio_file: str
+    audio_bytes: int
+    bitrate_kbps: int
+    loudness_lufs: float
+    true_peak_dbtp: float
+    chapters: list[Chapter]
+    source: str
+    generator: str

@@ -1,0 +1,1 @@
+"""Speech: engines behind one small interface, voice profiles, and the synthesis cache."""
