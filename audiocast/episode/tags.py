@@ -63,7 +63,9 @@ def write_tags(path: Path, tags: EpisodeTags) -> None:
     id3.add(USLT(encoding=3, lang=language, desc="Transcript", text=tags.transcript))
     id3.add(APIC(encoding=3, mime="image/jpeg", type=3, desc="Cover", data=tags.cover_jpeg))
     _add_chapters(id3, tags.chapters)
-    # v2.3: what Apple Podcasts and most players read reliably (v2.4 frames are converted)
+    # v2.3: what Apple Podcasts and most players read reliably; mutagen builds v2.4 frames,
+    # and update_to_v23 turns them into their v2.3 spelling (TDRC → TYER, TDAT, TIME)
+    id3.update_to_v23()
     id3.save(path, v2_version=3)
 
 

@@ -1,0 +1,66 @@
+"""The timeline: jingle, takes and pauses at exact sample positions."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from audiocast.episode.audio import JINGLE_GAP_SECONDS, assemble, generated_jingle
+from audiocast.episode.transcript import chapters_json, vtt_timestamp, webvtt
+from audiocast.model import Chapter, Cue, Segment, SegmentKind
+from audiocast.speech.engine import Audio
+
+RATE = 22050
+
+
+def tone(seconds: float) -> Audio:
+    return Audio(np.full(int(seconds * RATE), 5000, np.int16), RATE)
+
+
+def test_cues_and_chapters_sit_at_exact_positions():
+    segments = [
+        Segment(SegmentKind.INTRO, "Привет.", "Привет.", 0.5, chapter="Вступление"),
+        Segment(SegmentKind.SENTENCE, "Раз.", "Раз.", 0.25, chapter="Статья"),
+        Segment(SegmentKind.SENTENCE, "Два.", "Два.", 1.0),
+        Segment(SegmentKind.OUTRO, "Пока.", "Пока.", 0.5, chapter="Завершение"),
+    ]
+    takes = [tone(1.0), tone(2.0), tone(1.5), tone(0.5)]
+    jingle = tone(2.0)
+    assembly = assemble(segments, takes, jingle)
+    gap = JINGLE_GAP_SECONDS
+    starts = [2.0 + gap, 2.0 + gap + 1.5, 2.0 + gap + 1.5 + 2.25, 2.0 + gap + 1.5 + 2.25 + 2.5]
+    sample = pytest.approx  # positions are whole samples: a pause of 0.25 s is 5512 samples
+    assert [c.start for c in assembly.cues] == sample(starts, abs=1 / RATE)
+    assert [c.end - c.start for c in assembly.cues] == sample([1.0, 2.0, 1.5, 0.5], abs=1e-9)
+    assert [c.title for c in assembly.chapters] == ["Вступление", "Статья", "Завершение"]
+    assert [c.start for c in assembly.chapters] == [0.0, assembly.cues[1].start,
+                                                    assembly.cues[3].start]  # fmt: skip
+    total = starts[3] + 0.5 + 0.5 + gap + 2.0
+    assert assembly.duration == sample(total, abs=1 / RATE)
+    assert assembly.chapters[-1].end == assembly.duration
+    # the pauses are silent and the takes are where the cues say
+    samples = assembly.samples
+    assert np.all(samples[int(starts[0] * RATE) : int((starts[0] + 1.0) * RATE)] == 5000)
+    assert np.all(samples[int((starts[0] + 1.0) * RATE) : int(starts[1] * RATE)] == 0)
+
+
+def test_generated_jingle_is_short_and_audible():
+    jingle = generated_jingle(RATE)
+    assert 1.0 < jingle.duration < 3.0
+    assert 2000 < np.abs(jingle.samples.astype(np.int32)).max() < 32767
+
+
+def test_webvtt_and_chapters_json():
+    vtt = webvtt([Cue(0.0, 1.25, "Раз --> два"), Cue(3661.5, 3662.0, "Три")])
+    assert vtt.splitlines()[:4] == ["WEBVTT", "", "1", "00:00:00.000 --> 00:00:01.250"]
+    assert "Раз → два" in vtt
+    assert "01:01:01.500 --> 01:01:02.000" in vtt
+    assert vtt_timestamp(59.9996) == "00:01:00.000"
+    document = json.loads(chapters_json([Chapter(0.0, 12.3456, "Вступление")], "Эпизод"))
+    assert document == {
+        "version": "1.2.0",
+        "title": "Эпизод",
+        "chapters": [{"startTime": 0.0, "endTime": 12.346, "title": "Вступление"}],
+    }

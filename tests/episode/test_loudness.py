@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import numpy as np
+import pyloudnorm
+import pytest
+
+from audiocast.episode.loudness import calibrate, dynamics_filters, integrated_loudness
+from audiocast.speech.espeak import EspeakEngine
+from audiocast.speech.voices import load_voices
+
+
+@pytest.fixture(scope="module")
+def speech() -> tuple[np.ndarray, int]:
+    voice = load_voices()["ru-espeak"]
+    engine = EspeakEngine()
+    text = [
+        "Отношения между Азербайджаном и Украиной приобрели динамичный характер.",
+        "Ключевой сферой взаимодействия становится энергетика.",
+        "Украина уже начала использовать Трансбалканский маршрут для импорта газа.",
+    ] * 8
+    takes = [engine.synthesize(sentence, voice) for sentence in text]
+    silence = np.zeros(int(0.4 * takes[0].rate), np.int16)
+    return np.concatenate([part for t in takes for part in (t.samples, silence)]), takes[0].rate
+
+
+def test_integrated_loudness_agrees_with_pyloudnorm(speech):
+    samples, rate = speech
+    reference = pyloudnorm.Meter(rate).integrated_loudness(samples / 32768.0)
+    assert integrated_loudness(samples, rate) == pytest.approx(reference, abs=0.01)
+
+
+def test_silence_and_tiny_input_are_minus_120():
+    assert integrated_loudness(np.zeros(22050, np.int16), 22050) == -120.0
+    assert integrated_loudness(np.ones(100, np.int16), 22050) == -120.0
+
+
+def test_calibrated_gain_reaches_the_target_on_the_whole_signal(speech):
+    from audiocast.episode import ffmpeg
+
+    samples, rate = speech
+    levelling = calibrate(samples, rate, -16.0, -2.0)
+    processed = ffmpeg.run(
+        [*ffmpeg.pcm_input(rate), "-af", dynamics_filters(levelling.gain_db, -2.0),
+         "-f", "s16le", "pipe:1"],
+        samples, capture_samples=True,
+    )  # fmt: skip
+    assert integrated_loudness(processed, rate) == pytest.approx(-16.0, abs=0.5)
+    assert np.abs(processed.astype(np.int32)).max() <= 32768 * 10 ** (-2.0 / 20) * 1.01
+    assert levelling.passes <= 5

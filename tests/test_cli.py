@@ -1,0 +1,94 @@
+"""The commands as an editor runs them: real processes, stdout for data, stderr for the rest."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ARTICLES
+
+BAD = ARTICLES / "bad"
+
+
+def audiocast(*arguments, cwd):
+    return subprocess.run(
+        [sys.executable, "-m", "audiocast", *map(str, arguments)],
+        cwd=cwd, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+def test_batch_with_bad_articles_makes_the_good_ones_and_fails(tmp_path):
+    sources = [
+        ARTICLES / "short-news.json",
+        BAD / "no-title.json",
+        tmp_path / "missing.md",
+        BAD / "undecodable.txt",
+        ARTICLES / "plain-note.txt",
+    ]
+    result = audiocast("episode", *sources, cwd=tmp_path)
+    assert result.returncode == 1
+    made = [line.split("\t") for line in result.stdout.splitlines()]
+    assert [title for _, _, title in made] == [
+        "Азербайджанская продукция покоряет международную выставку в Дубае",
+        "Кремль пригласил Зеленского в Москву",
+    ]
+    for folder, _, _ in made:
+        assert Path(folder).parent == tmp_path / "episodes"
+        assert (Path(folder) / "episode.mp3").is_file()
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert errors == [
+        f"error: {BAD / 'no-title.json'}: no title",
+        f"error: {tmp_path / 'missing.md'}: file not found",
+        f"error: {BAD / 'undecodable.txt'}: not UTF-8 text (undecodable byte 0xff at 0)",
+    ]
+    assert "warning: " in result.stderr and "no publication date" in result.stderr
+    assert "2 made, 3 failed" in result.stderr
+
+
+def test_script_prints_exactly_what_will_be_spoken(tmp_path):
+    result = audiocast("script", ARTICLES / "short-news.json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "# Вступление"
+    assert "Материал от двадцать восьмого января две тысячи двадцать шестого года." in lines
+    assert any("то есть практически весь спектр" in line for line in lines)
+    assert not any("т. е." in line or "40" in line for line in lines)
+    assert not (tmp_path / "episodes").exists()  # nothing synthesized, nothing stored
+
+
+def test_script_refuses_a_voice_that_does_not_speak_the_language(tmp_path):
+    result = audiocast("script", ARTICLES / "azerbaijani.md", "--voice", "ru-espeak", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "is in 'az' but voice ru-espeak speaks 'ru'" in result.stderr
+
+
+def test_voices_lists_profiles_and_whether_they_work(tmp_path):
+    result = audiocast("voices", cwd=tmp_path)
+    assert result.returncode == 0
+    for name in ("ru-espeak", "az-espeak"):
+        row = next(line for line in result.stdout.splitlines() if name in line)
+        assert "yes" in row
+
+
+def test_config_errors_are_reported_together_before_any_work(tmp_path):
+    (tmp_path / "audiocast.toml").write_text('bitrate_kbps = 65\nvoise = "x"\n')
+    result = audiocast("episode", ARTICLES / "short-news.json", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "bitrate_kbps = 65 is not an MP3 bit rate" in result.stderr
+    assert "unknown key 'voise'" in result.stderr
+    assert not (tmp_path / "episodes").exists()
+
+
+def test_demo_builds_episodes_from_the_samples_offline(tmp_path):
+    result = audiocast("demo", "--show", "Тестовое шоу", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    folders = [line.split("\t")[0] for line in result.stdout.splitlines()]
+    assert len(folders) == 4
+    languages = set()
+    for folder in folders:
+        info = json.loads((Path(folder) / "episode.json").read_text(encoding="utf-8"))
+        assert info["show"] == "Тестовое шоу"
+        languages.add((info["language"], info["voice"]))
+    assert languages == {("ru", "ru-espeak"), ("az", "az-espeak")}
