@@ -15,8 +15,14 @@ What is measured
 
     Stages are those of audiocast.pipeline.STAGES; "other" is the part of make_episode's wall
     time outside any stage (voice lookup, engine check, staging folder). Peak memory is
-    getrusage(RUSAGE_SELF).ru_maxrss of the child after the cold run, and RUSAGE_CHILDREN
-    (the largest ffmpeg process) separately.
+    getrusage(RUSAGE_SELF).ru_maxrss of the child after the cold run.
+
+    ffmpeg's own peak memory: on Linux, getrusage(RUSAGE_CHILDREN).ru_maxrss is no measure of
+    it, since a forked child's high-water mark starts at the forking Python process's resident
+    size (the figure is recorded as "rusage_children_mib" anyway). So the child puts an
+    `ffmpeg` shim first on PATH that runs the real ffmpeg under GNU time (`/usr/bin/time -f %M`)
+    and reports the largest ffmpeg process ("ffmpeg_peak_mib"); this costs a few milliseconds
+    per ffmpeg start. Without /usr/bin/time there is no shim and the figure is null.
 
 Summary
     The median of the three runs per stage, of the wall time ("total") and of the share; the
@@ -41,11 +47,14 @@ import os
 import platform
 import re
 import resource
+import shlex
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -156,13 +165,47 @@ def write_long_article(folder: Path) -> tuple[Path, int]:
 # ---------------------------------------------------------------- one child process
 
 
+FFMPEG_LOG_VARIABLE = "AUDIOCAST_BENCH_FFMPEG_LOG"
+GNU_TIME = Path("/usr/bin/time")
+
+
 def peak_mib(who: int) -> float:
     """ru_maxrss (KiB on Linux) of WHO in MiB."""
     return resource.getrusage(who).ru_maxrss / 1024
 
 
-def timed_episode(pipeline: Any, source: str) -> dict[str, Any]:
+def install_ffmpeg_shim(workdir: Path) -> bool:
+    """Put an `ffmpeg` first on PATH that runs the real one under GNU time, which appends the
+    peak resident KiB of each ffmpeg process to the file named by FFMPEG_LOG_VARIABLE."""
+    real = shutil.which("ffmpeg")
+    if real is None or not os.access(GNU_TIME, os.X_OK):
+        return False
+    folder = workdir / "bin"
+    folder.mkdir()
+    shim = folder / "ffmpeg"
+    shim.write_text(
+        f'#!/bin/sh\nexec {GNU_TIME} -f "%M" -a -o "${FFMPEG_LOG_VARIABLE}" '
+        f'{shlex.quote(real)} "$@"\n',
+        encoding="utf-8",
+    )
+    shim.chmod(0o755)
+    os.environ["PATH"] = f"{folder}{os.pathsep}{os.environ.get('PATH', '')}"
+    return True
+
+
+def ffmpeg_peak_mib(log_path: Path) -> float | None:
+    """The largest peak resident size in a GNU time log, in MiB; None without a log."""
+    try:
+        lines = log_path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return None
+    kib = [int(line) for line in lines if line.strip().isdigit()]
+    return max(kib) / 1024 if kib else None
+
+
+def timed_episode(pipeline: Any, source: str, ffmpeg_log: Path) -> dict[str, Any]:
     """One make_episode with its stage timings, wall time and what came out."""
+    os.environ[FFMPEG_LOG_VARIABLE] = str(ffmpeg_log)
     start = time.perf_counter()
     result = pipeline.make_episode(source)
     wall = time.perf_counter() - start
@@ -176,6 +219,7 @@ def timed_episode(pipeline: Any, source: str) -> dict[str, Any]:
         "cached": result.cached,
         "audio_bytes": result.info.audio_bytes,
         "warnings": result.warnings,
+        "ffmpeg_peak_mib": ffmpeg_peak_mib(ffmpeg_log),
     }
 
 
@@ -217,17 +261,27 @@ def run_child(source: str, out: Path) -> None:
     """Measure SOURCE once cold and once warm in this process; write the record to OUT."""
     with tempfile.TemporaryDirectory(prefix="audiocast-bench-") as folder:
         workdir = Path(folder)
+        shim = install_ffmpeg_shim(workdir)
         pipeline, setup = warm_up(workdir)
         chars = pipeline.read(source).text_length
+        after_setup = peak_mib(resource.RUSAGE_SELF)
         log(f"  setup {sum(setup.values()):.2f} s; cold run on {chars:,} characters")
-        cold = timed_episode(pipeline, source)
+        cold = timed_episode(pipeline, source, workdir / "ffmpeg-cold.log")
         cold["peak_self_mib"] = peak_mib(resource.RUSAGE_SELF)
-        cold["peak_children_mib"] = peak_mib(resource.RUSAGE_CHILDREN)
+        cold["rusage_children_mib"] = peak_mib(resource.RUSAGE_CHILDREN)
         log(f"  cold {cold['total']:.2f} s, {cold['duration']:.0f} s of audio; warm run")
-        warm = timed_episode(pipeline, source)
+        warm = timed_episode(pipeline, source, workdir / "ffmpeg-warm.log")
         warm["peak_self_mib_cumulative"] = peak_mib(resource.RUSAGE_SELF)
         log(f"  warm {warm['total']:.2f} s ({warm['cached']} sentences from the cache)")
-    record = {"source": source, "chars": chars, "setup": setup, "cold": cold, "warm": warm}
+    record = {
+        "source": source,
+        "chars": chars,
+        "setup": setup,
+        "peak_self_mib_after_setup": after_setup,
+        "ffmpeg_shim": shim,
+        "cold": cold,
+        "warm": warm,
+    }
     write_json_atomically(out, record)
 
 
@@ -264,7 +318,9 @@ def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Medians of the cold and the warm runs of one article, worst peak memory, verdicts."""
     cold = median_row([r["cold"] for r in runs])
     cold["peak_self_mib"] = max(r["cold"]["peak_self_mib"] for r in runs)
-    cold["peak_children_mib"] = max(r["cold"]["peak_children_mib"] for r in runs)
+    cold["peak_self_mib_after_setup"] = max(r["peak_self_mib_after_setup"] for r in runs)
+    cold["ffmpeg_peak_mib"] = worst(r["cold"]["ffmpeg_peak_mib"] for r in runs)
+    cold["rusage_children_mib"] = max(r["cold"]["rusage_children_mib"] for r in runs)
     return {
         "chars": runs[0]["chars"],
         "setup": {k: statistics.median(r["setup"][k] for r in runs) for k in runs[0]["setup"]},
@@ -272,6 +328,12 @@ def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "warm": median_row([r["warm"] for r in runs]),
         "durations_agree": len({r["cold"]["duration"] for r in runs}) == 1,
     }
+
+
+def worst(values: Iterable[float | None]) -> float | None:
+    """The largest of VALUES, or None when any is missing."""
+    present = list(values)
+    return None if None in present else max(present)
 
 
 def verdicts(label: str, summary: dict[str, Any]) -> dict[str, bool | None]:
@@ -307,7 +369,7 @@ def format_table(summaries: dict[str, dict[str, Any]]) -> str:
     """The per-article table: stage medians, total, share, peak memory and audio length."""
     columns = [*STAGES, "other", "total"]
     head = f"{'article':<14}{'run':<6}" + "".join(f"{c:>9}" for c in columns)
-    head += f"{'share%':>8}{'peak MiB':>10}{'ffmpeg MiB':>12}{'audio s':>9}"
+    head += f"{'share%':>8}{'peak MiB':>10}{'setup MiB':>11}{'ffmpeg MiB':>12}{'audio s':>9}"
     lines = [head, "-" * len(head)]
     for label, summary in summaries.items():
         name = f"{label} ({summary['chars'] // 1000}k)"
@@ -318,12 +380,23 @@ def format_table(summaries: dict[str, dict[str, Any]]) -> str:
             line += "".join(f"{value:>9.3f}" for value in cells)
             line += f"{row['share_percent']:>8.1f}"
             if kind == "cold":
-                line += f"{row['peak_self_mib']:>10.1f}{row['peak_children_mib']:>12.1f}"
+                line += f"{row['peak_self_mib']:>10.1f}{row['peak_self_mib_after_setup']:>11.1f}"
+                line += f"{mib_cell(row['ffmpeg_peak_mib']):>12}"
             else:
-                line += f"{'-':>10}{'-':>12}"
+                line += f"{'-':>10}{'-':>11}{'-':>12}"
             line += f"{row['duration']:>9.1f}"
             lines.append(line)
+    lines.append(
+        f"seconds, median of {RUNS} runs; other = make_episode wall time outside the stages; "
+        "share% = (total - speech - encode) / total;\npeak MiB = ru_maxrss of the child "
+        "after the cold run (worst of the runs), setup MiB = the same after setup, "
+        "ffmpeg MiB = largest ffmpeg process"
+    )
     return "\n".join(lines)
+
+
+def mib_cell(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}"
 
 
 def format_verdicts(summaries: dict[str, dict[str, Any]], checks: dict[str, dict]) -> str:
