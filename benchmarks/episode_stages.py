@@ -426,6 +426,7 @@ def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
     """Write DATA as JSON to PATH through a temporary file in the same folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    os.fchmod(handle, 0o644)  # mkstemp makes it private; the result is an ordinary file
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             json.dump(data, stream, ensure_ascii=False, indent=2)
