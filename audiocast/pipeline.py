@@ -10,13 +10,21 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from audiocast import __version__
 from audiocast.config import Settings
 from audiocast.episode import store as store_files
-from audiocast.episode.audio import assemble, generated_jingle, jingle_from_file
+from audiocast.episode.audio import JINGLE, Timeline, assemble, generated_jingle, jingle_from_file
 from audiocast.episode.cover import cover_jpeg
 from audiocast.episode.encode import codec_gain_db, encode_mp3
-from audiocast.episode.loudness import calibrate, dynamics_filters
+from audiocast.episode.loudness import (
+    Levelling,
+    calibrate,
+    dynamics_filters,
+    excerpt_windows,
+    integrated_loudness,
+)
 from audiocast.episode.store import EpisodeStore
 from audiocast.episode.tags import EpisodeTags, write_tags
 from audiocast.episode.transcript import chapters_json, plain_transcript, webvtt
@@ -104,18 +112,15 @@ class Pipeline:
         with _timed(timings, "speech"):
             speech = synthesize_script(script, voice, engine, self.cache, on_take)
         with _timed(timings, "assemble"):
-            assembly = assemble(script.segments, speech.takes, self._jingle(speech.takes[0].rate))
+            jingle = self._jingle(speech.rate)
+            takes = [(take.key, take.length) for take in speech.takes]
+            timeline = assemble(script.segments, takes, speech.rate, len(jingle.samples))
+
+            def load(clip: str) -> np.ndarray:
+                return jingle.samples if clip == JINGLE else self.cache.samples(clip)
+
         with _timed(timings, "loudness"):
-            codec_gain = codec_gain_db(
-                assembly.rate, self.settings.bitrate_kbps, self.settings.cache_dir
-            )
-            levelling = calibrate(
-                assembly.samples,
-                assembly.rate,
-                self.settings.loudness_lufs,
-                self._ceiling(),
-                codec_gain,
-            )
+            levelling = self._levelling(timeline, load)
         guid = episode_guid(article)
         episode_id = guid.replace("-", "")[:16]
         staging = self.store.staging(episode_id)
@@ -123,23 +128,34 @@ class Pipeline:
             audio_path = staging / store_files.AUDIO_FILE
             with _timed(timings, "encode"):
                 encode_mp3(
-                    assembly.samples,
-                    assembly.rate,
+                    timeline.chunks(load),
+                    timeline.rate,
                     audio_path,
                     dynamics=dynamics_filters(levelling.gain_db, self._ceiling()),
                     bitrate_kbps=self.settings.bitrate_kbps,
                 )
             with _timed(timings, "tag"):
-                info = self._info(article, script, voice, guid, episode_id, assembly, levelling)
-                write_tags(audio_path, self._tags(info, assembly))
+                info = self._info(article, script, voice, guid, episode_id, timeline, levelling)
+                write_tags(audio_path, self._tags(info, timeline))
                 info.audio_bytes = audio_path.stat().st_size
-                self._write_sidecars(staging, info, assembly)
+                self._write_sidecars(staging, info, timeline)
                 folder = self.store.commit(staging, episode_id)
         except BaseException:
             self.store.discard(staging)
             raise
         return EpisodeResult(
             source, info, folder, speech.synthesized, speech.cached, article.warnings, timings
+        )
+
+    def _levelling(self, timeline: Timeline, load) -> Levelling:
+        """The gain that brings the episode to its loudness target (see loudness.calibrate)."""
+        rate = timeline.rate
+        before = integrated_loudness(timeline.chunks(load), rate)
+        windows = excerpt_windows(timeline.length, rate)
+        excerpt = np.concatenate([timeline.read(start, stop, load) for start, stop in windows])
+        codec_gain = codec_gain_db(self.settings.bitrate_kbps, self.settings.cache_dir)
+        return calibrate(
+            before, excerpt, rate, self.settings.loudness_lufs, self._ceiling(), codec_gain
         )
 
     def _ceiling(self) -> float:
@@ -153,7 +169,7 @@ class Pipeline:
             self._jingles[rate] = jingle_from_file(path, rate) if path else generated_jingle(rate)
         return self._jingles[rate]
 
-    def _info(self, article, script, voice, guid, episode_id, assembly, levelling) -> EpisodeInfo:
+    def _info(self, article, script, voice, guid, episode_id, timeline, levelling) -> EpisodeInfo:
         return EpisodeInfo(
             guid=guid,
             episode_id=episode_id,
@@ -167,18 +183,18 @@ class Pipeline:
             language=article.language,
             description=article.lead or _first_sentence(script),
             voice=voice.name,
-            duration=round(assembly.duration, 3),
+            duration=round(timeline.duration, 3),
             audio_file=store_files.AUDIO_FILE,
             audio_bytes=0,
             bitrate_kbps=self.settings.bitrate_kbps,
             loudness_lufs=round(levelling.predicted_lufs, 2),
             true_peak_dbtp=self.settings.true_peak_dbtp,
-            chapters=assembly.chapters,
+            chapters=timeline.chapters,
             source=article.source,
             generator=f"audiocast {__version__}",
         )
 
-    def _tags(self, info: EpisodeInfo, assembly) -> EpisodeTags:
+    def _tags(self, info: EpisodeInfo, timeline) -> EpisodeTags:
         return EpisodeTags(
             title=info.title,
             author=info.author,
@@ -188,17 +204,17 @@ class Pipeline:
             guid=info.guid,
             language=info.language,
             description=info.description,
-            transcript=plain_transcript(assembly.cues),
-            chapters=assembly.chapters,
-            duration=assembly.duration,
+            transcript=plain_transcript(timeline.cues),
+            chapters=timeline.chapters,
+            duration=timeline.duration,
             cover_jpeg=cover_jpeg(info.show, self.settings.cover, self.settings.cache_dir),
         )
 
     @staticmethod
-    def _write_sidecars(folder: Path, info: EpisodeInfo, assembly) -> None:
-        (folder / store_files.TRANSCRIPT_FILE).write_text(webvtt(assembly.cues), encoding="utf-8")
+    def _write_sidecars(folder: Path, info: EpisodeInfo, timeline) -> None:
+        (folder / store_files.TRANSCRIPT_FILE).write_text(webvtt(timeline.cues), encoding="utf-8")
         (folder / store_files.CHAPTERS_FILE).write_text(
-            chapters_json(assembly.chapters, info.title), encoding="utf-8"
+            chapters_json(timeline.chapters, info.title), encoding="utf-8"
         )
         (folder / store_files.INFO_FILE).write_text(
             json.dumps(asdict(info), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

@@ -1,11 +1,13 @@
-"""Assembling the episode's samples: jingle, takes and pauses on one timeline (numpy).
+"""The episode's timeline: jingle, takes and pauses, placed at exact sample positions.
 
-pydub generates the jingle and decodes a site's own jingle file; the episode itself is put
-together as one numpy array because pydub's `+` copies the whole episode at every join.
+The timeline is a plan, not a buffer: each clip is read (from the speech cache) when its
+samples are needed, so a fifty-minute episode never sits in memory whole. pydub generates the
+jingle and decodes a site's own jingle file.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,22 +20,93 @@ from audiocast.model import Chapter, Cue, Segment
 from audiocast.speech.engine import Audio
 
 JINGLE_GAP_SECONDS = 0.4
+JINGLE = "jingle"  # the clip name of the jingle; takes are named by their cache key
+_SILENCE_CHUNK = 1 << 16
+
+ClipLoader = Callable[[str], np.ndarray]  # clip name → int16 samples
+
+
+@dataclass(frozen=True)
+class Placement:
+    start: int  # sample position in the episode
+    length: int
+    clip: str
 
 
 @dataclass
-class Assembly:
-    samples: np.ndarray  # int16 mono
+class Timeline:
     rate: int
+    length: int  # samples
+    placements: list[Placement]  # in order, not overlapping; the rest is silence
     cues: list[Cue]  # one per spoken segment
     chapters: list[Chapter]
 
     @property
     def duration(self) -> float:
-        return len(self.samples) / self.rate
+        return self.length / self.rate
+
+    def chunks(self, load: ClipLoader) -> Iterator[np.ndarray]:
+        """The whole episode in order, one clip or stretch of silence at a time."""
+        position = 0
+        for placement in self.placements:
+            yield from _silence(placement.start - position)
+            yield _fit(load(placement.clip), placement.length)
+            position = placement.start + placement.length
+        yield from _silence(self.length - position)
+
+    def read(self, start: int, stop: int, load: ClipLoader) -> np.ndarray:
+        """Samples [start, stop) of the episode."""
+        out = np.zeros(max(0, stop - start), np.int16)
+        for placement in self.placements:
+            begin = max(start, placement.start)
+            end = min(stop, placement.start + placement.length)
+            if begin < end:
+                clip = _fit(load(placement.clip), placement.length)
+                out[begin - start : end - start] = clip[
+                    begin - placement.start : end - placement.start
+                ]
+        return out
+
+    def render(self, load: ClipLoader) -> np.ndarray:
+        """The whole episode as one array (for short episodes and tests)."""
+        return self.read(0, self.length, load)
+
+
+def assemble(segments: list[Segment], takes: list[tuple[str, int]], rate: int,
+             jingle_length: int) -> Timeline:  # fmt: skip
+    """Jingle, then each take (clip name, length) followed by its pause, then the jingle again.
+
+    Cues and chapters are computed from sample positions, so they are exact in the result.
+    """
+    gap = int(JINGLE_GAP_SECONDS * rate) if jingle_length else 0
+    placements: list[Placement] = []
+    cues: list[Cue] = []
+    openings: list[tuple[int, str]] = []
+    if jingle_length:
+        placements.append(Placement(0, jingle_length, JINGLE))
+    position = jingle_length + gap
+    for segment, (clip, length) in zip(segments, takes, strict=True):
+        if segment.chapter:
+            # The first chapter also holds the opening jingle.
+            openings.append((position if openings else 0, segment.chapter))
+        if length:
+            placements.append(Placement(position, length, clip))
+        cues.append(Cue(position / rate, (position + length) / rate, segment.text))
+        position += length + int(round(segment.pause_after * rate))
+    position += gap
+    if jingle_length:
+        placements.append(Placement(position, jingle_length, JINGLE))
+        position += jingle_length
+    ends = [start for start, _ in openings[1:]] + [position]
+    chapters = [
+        Chapter(start / rate, end / rate, title)
+        for (start, title), end in zip(openings, ends, strict=True)
+    ]
+    return Timeline(rate, position, placements, cues, chapters)
 
 
 def generated_jingle(rate: int) -> Audio:
-    """A short three-note chime (A major arpeggio), made here: no third-party music."""
+    """A short chime (an A major arpeggio), made here: no third-party music."""
     chime = AudioSegment.silent(duration=0, frame_rate=rate)
     for index, frequency in enumerate((440.0, 554.37, 659.25, 880.0)):
         length = 900 if index == 3 else 260
@@ -58,39 +131,15 @@ def _to_audio(segment: AudioSegment, rate: int) -> Audio:
     return Audio(np.array(segment.get_array_of_samples(), dtype=np.int16), rate)
 
 
-def assemble(segments: list[Segment], takes: list[Audio], jingle: Audio | None) -> Assembly:
-    """Jingle, then each take followed by its pause, then the jingle again.
-
-    Cues and chapters are computed from sample positions, so they are exact in the result.
-    """
-    if not takes:
-        raise ValueError("nothing to assemble")
-    rate = takes[0].rate
-    jingle_samples = jingle.samples if jingle is not None else np.zeros(0, np.int16)
-    gap = int(JINGLE_GAP_SECONDS * rate) if len(jingle_samples) else 0
-    pauses = [int(round(s.pause_after * rate)) for s in segments]
-    total = sum(len(t.samples) for t in takes) + sum(pauses) + 2 * (len(jingle_samples) + gap)
-    samples = np.zeros(total, dtype=np.int16)
-    cues: list[Cue] = []
-    openings: list[tuple[int, str]] = []
-    position = _place(samples, 0, jingle_samples) + gap
-    for segment, take, pause in zip(segments, takes, pauses, strict=True):
-        if segment.chapter:
-            # The first chapter also holds the opening jingle.
-            openings.append((position if openings else 0, segment.chapter))
-        start = position
-        position = _place(samples, position, take.samples)
-        cues.append(Cue(start / rate, position / rate, segment.text))
-        position += pause
-    position = _place(samples, position + gap, jingle_samples)
-    ends = [start for start, _ in openings[1:]] + [position]
-    chapters = [
-        Chapter(start / rate, end / rate, title)
-        for (start, title), end in zip(openings, ends, strict=True)
-    ]
-    return Assembly(samples[:position], rate, cues, chapters)
+def _silence(length: int) -> Iterator[np.ndarray]:
+    while length > 0:
+        size = min(length, _SILENCE_CHUNK)
+        yield np.zeros(size, np.int16)
+        length -= size
 
 
-def _place(target: np.ndarray, position: int, source: np.ndarray) -> int:
-    target[position : position + len(source)] = source
-    return position + len(source)
+def _fit(samples: np.ndarray, length: int) -> np.ndarray:
+    """A clip at exactly the length the plan gave it (a re-made cache entry may differ)."""
+    if len(samples) >= length:
+        return samples[:length]
+    return np.concatenate([samples, np.zeros(length - len(samples), np.int16)])

@@ -16,10 +16,11 @@ OUTPUT_RATE = 44_100
 
 
 def encode_mp3(
-    samples: np.ndarray, rate: int, out_path: Path, *, dynamics: str, bitrate_kbps: int
+    samples: ffmpeg.Samples, rate: int, out_path: Path, *, dynamics: str, bitrate_kbps: int
 ) -> None:
-    """Encode SAMPLES (mono int16 at RATE) to OUT_PATH through the DYNAMICS filter chain
-    (gain, compressor, limiter: see loudness.dynamics_filters), then resampled to 44.1 kHz."""
+    """Encode SAMPLES (mono int16 at RATE, one array or chunks) to OUT_PATH through the
+    DYNAMICS filter chain (gain, compressor, limiter: see loudness.dynamics_filters), then
+    resampled to 44.1 kHz."""
     filters = f"{dynamics},aresample={OUTPUT_RATE}"
     arguments = [
         *ffmpeg.pcm_input(rate),
@@ -38,7 +39,7 @@ _PROBE_SECONDS = 4
 _PROBE_VERSION = 1
 
 
-def codec_gain_db(rate: int, bitrate_kbps: int, cache_dir: Path) -> float:
+def codec_gain_db(bitrate_kbps: int, cache_dir: Path) -> float:
     """How much louder (usually: quieter) speech comes out of the MP3 encoder than it went in.
 
     LAME through ffmpeg returns audio about 0.4 dB quieter at every frequency, whatever the bit
@@ -47,12 +48,12 @@ def codec_gain_db(rate: int, bitrate_kbps: int, cache_dir: Path) -> float:
     """
     binary = Path(ffmpeg.ffmpeg_path()).resolve()
     stat = binary.stat()
-    key = f"v{_PROBE_VERSION}|{binary}|{stat.st_size}|{stat.st_mtime_ns}|{rate}|{bitrate_kbps}"
+    key = f"v{_PROBE_VERSION}|{binary}|{stat.st_size}|{stat.st_mtime_ns}|{bitrate_kbps}"
     record = cache_dir / "codec-gain.json"
     known = _read_json(record)
     if key in known:
         return float(known[key])
-    gain = _measure_codec_gain(rate, bitrate_kbps)
+    gain = _measure_codec_gain(bitrate_kbps)
     known[key] = gain
     record.parent.mkdir(parents=True, exist_ok=True)
     temp = record.with_suffix(f".{os.getpid()}.part")
@@ -61,7 +62,7 @@ def codec_gain_db(rate: int, bitrate_kbps: int, cache_dir: Path) -> float:
     return gain
 
 
-def _measure_codec_gain(rate: int, bitrate_kbps: int) -> float:
+def _measure_codec_gain(bitrate_kbps: int, rate: int = OUTPUT_RATE) -> float:
     from audiocast.episode.loudness import integrated_loudness
 
     # noise shaped like speech (energy falling above 1 kHz), at a speech-like level

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import threading
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -24,7 +25,10 @@ def pcm_input(rate: int) -> list[str]:
     return ["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0"]
 
 
-def run(arguments: list[str], samples: np.ndarray, *, capture_samples: bool) -> np.ndarray | None:
+Samples = np.ndarray | Iterable[np.ndarray]  # int16 mono: one array, or chunks in order
+
+
+def run(arguments: list[str], samples: Samples, *, capture_samples: bool) -> np.ndarray | None:
     """Feed SAMPLES to `ffmpeg ARGUMENTS` on stdin; return the int16 samples it writes to stdout
     when CAPTURE_SAMPLES, else None. Raises AudiocastError with ffmpeg's message on failure."""
     command = [ffmpeg_path(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y", *arguments]
@@ -48,11 +52,13 @@ def run(arguments: list[str], samples: np.ndarray, *, capture_samples: bool) -> 
     return np.frombuffer(output, dtype=np.int16) if capture_samples else None
 
 
-def _feed(process: subprocess.Popen, samples: np.ndarray) -> None:
-    view = memoryview(np.ascontiguousarray(samples, dtype=np.int16)).cast("B")
+def _feed(process: subprocess.Popen, samples: Samples) -> None:
+    chunks = [samples] if isinstance(samples, np.ndarray) else samples
     try:
-        for begin in range(0, len(view), _CHUNK):
-            process.stdin.write(view[begin : begin + _CHUNK])
+        for chunk in chunks:
+            view = memoryview(np.ascontiguousarray(chunk, dtype=np.int16)).cast("B")
+            for begin in range(0, len(view), _CHUNK):
+                process.stdin.write(view[begin : begin + _CHUNK])
         process.stdin.close()
     except BrokenPipeError:
         pass  # ffmpeg stopped early; its own message is reported

@@ -33,13 +33,30 @@ class SpeechCache:
         return self.folder / key[:2] / f"{key}.wav"
 
     def get(self, key: str) -> Audio | None:
-        path = self._path(key)
+        """The cached audio, or None when there is none (or it is damaged)."""
         try:
-            with wave.open(str(path), "rb") as reader:
+            with wave.open(str(self._path(key)), "rb") as reader:
                 frames = reader.readframes(reader.getnframes())
-                return Audio(np.frombuffer(frames, dtype=np.int16).copy(), reader.getframerate())
+                return Audio(np.frombuffer(frames, dtype=np.int16), reader.getframerate())
         except (FileNotFoundError, wave.Error, EOFError):
-            return None  # a missing or damaged entry is synthesized again
+            return None
+
+    def shape(self, key: str) -> tuple[int, int] | None:
+        """(samples, rate) of a cached entry from its header alone, or None when there is no
+        usable entry: a missing or damaged one is synthesized again."""
+        try:
+            with wave.open(str(self._path(key)), "rb") as reader:
+                if reader.getsampwidth() != 2 or reader.getnchannels() != 1:
+                    return None
+                return reader.getnframes(), reader.getframerate()
+        except (FileNotFoundError, wave.Error, EOFError):
+            return None
+
+    def samples(self, key: str) -> np.ndarray:
+        audio = self.get(key)
+        if audio is None:
+            raise FileNotFoundError(f"speech cache entry {key} vanished during the run")
+        return audio.samples
 
     def put(self, key: str, audio: Audio) -> None:
         path = self._path(key)

@@ -1,4 +1,5 @@
-"""Script → one take of audio per segment, through the cache."""
+"""Script → one take per segment, through the cache. Takes stay in the cache: what the next
+stage gets is each take's cache key and length, and it reads the samples when it needs them."""
 
 from __future__ import annotations
 
@@ -18,9 +19,16 @@ _SILENCE_THRESHOLD = 200  # of 32767: about −44 dBFS
 _KEEP_EDGE_SECONDS = 0.02
 
 
+@dataclass(frozen=True)
+class Take:
+    key: str  # in the speech cache
+    length: int  # samples
+
+
 @dataclass
 class SpeechResult:
-    takes: list[Audio]
+    takes: list[Take]  # one per segment of the script
+    rate: int
     synthesized: int  # sentences the engine was asked for
     cached: int  # sentences taken from the cache
 
@@ -33,24 +41,26 @@ def synthesize_script(
     on_take: Callable[[], None] | None = None,
 ) -> SpeechResult:
     version = engine.version()
-    takes: list[Audio] = []
+    takes: list[Take] = []
+    rates: set[int] = set()
     synthesized = cached = 0
     for segment in script.segments:
         key = cache.key(engine.name, version, voice, segment.spoken)
-        audio = cache.get(key)
-        if audio is None:
+        shape = cache.shape(key)
+        if shape is None:
             audio = synthesize_sentence(segment.spoken, voice, engine)
             cache.put(key, audio)
+            shape = (len(audio.samples), audio.rate)
             synthesized += 1
         else:
             cached += 1
-        takes.append(audio)
+        takes.append(Take(key, shape[0]))
+        rates.add(shape[1])
         if on_take:
             on_take()
-    rates = {take.rate for take in takes}
-    if len(rates) > 1:
+    if len(rates) != 1:
         raise EngineError(f"voice {voice.name}: takes came back at mixed sample rates {rates}")
-    return SpeechResult(takes, synthesized, cached)
+    return SpeechResult(takes, rates.pop(), synthesized, cached)
 
 
 def synthesize_sentence(text: str, voice: VoiceProfile, engine: Engine) -> Audio:

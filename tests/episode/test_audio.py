@@ -7,16 +7,15 @@ import json
 import numpy as np
 import pytest
 
-from audiocast.episode.audio import JINGLE_GAP_SECONDS, assemble, generated_jingle
+from audiocast.episode.audio import JINGLE, JINGLE_GAP_SECONDS, assemble, generated_jingle
 from audiocast.episode.transcript import chapters_json, vtt_timestamp, webvtt
 from audiocast.model import Chapter, Cue, Segment, SegmentKind
-from audiocast.speech.engine import Audio
 
 RATE = 22050
 
 
-def tone(seconds: float) -> Audio:
-    return Audio(np.full(int(seconds * RATE), 5000, np.int16), RATE)
+def tone(seconds: float, level: int = 5000) -> np.ndarray:
+    return np.full(int(seconds * RATE), level, np.int16)
 
 
 def test_cues_and_chapters_sit_at_exact_positions():
@@ -26,9 +25,9 @@ def test_cues_and_chapters_sit_at_exact_positions():
         Segment(SegmentKind.SENTENCE, "Два.", "Два.", 1.0),
         Segment(SegmentKind.OUTRO, "Пока.", "Пока.", 0.5, chapter="Завершение"),
     ]
-    takes = [tone(1.0), tone(2.0), tone(1.5), tone(0.5)]
-    jingle = tone(2.0)
-    assembly = assemble(segments, takes, jingle)
+    clips = {"a": tone(1.0), "b": tone(2.0), "c": tone(1.5), "d": tone(0.5), JINGLE: tone(2.0, 7)}
+    takes = [(name, len(clips[name])) for name in "abcd"]
+    assembly = assemble(segments, takes, RATE, len(clips[JINGLE]))
     gap = JINGLE_GAP_SECONDS
     starts = [2.0 + gap, 2.0 + gap + 1.5, 2.0 + gap + 1.5 + 2.25, 2.0 + gap + 1.5 + 2.25 + 2.5]
     sample = pytest.approx  # positions are whole samples: a pause of 0.25 s is 5512 samples
@@ -41,9 +40,16 @@ def test_cues_and_chapters_sit_at_exact_positions():
     assert assembly.duration == sample(total, abs=1 / RATE)
     assert assembly.chapters[-1].end == assembly.duration
     # the pauses are silent and the takes are where the cues say
-    samples = assembly.samples
+    samples = assembly.render(clips.__getitem__)
+    assert len(samples) == assembly.length
+    assert np.all(samples[: len(clips[JINGLE])] == 7)
     assert np.all(samples[int(starts[0] * RATE) : int((starts[0] + 1.0) * RATE)] == 5000)
     assert np.all(samples[int((starts[0] + 1.0) * RATE) : int(starts[1] * RATE)] == 0)
+    assert np.all(samples[-len(clips[JINGLE]) :] == 7)
+    # streamed in chunks, the episode is the same samples
+    assert np.array_equal(np.concatenate(list(assembly.chunks(clips.__getitem__))), samples)
+    middle = assembly.read(1000, 90_000, clips.__getitem__)
+    assert np.array_equal(middle, samples[1000:90_000])
 
 
 def test_generated_jingle_is_short_and_audible():

@@ -4,7 +4,12 @@ import numpy as np
 import pyloudnorm
 import pytest
 
-from audiocast.episode.loudness import calibrate, dynamics_filters, integrated_loudness
+from audiocast.episode.loudness import (
+    calibrate,
+    dynamics_filters,
+    excerpt_windows,
+    integrated_loudness,
+)
 from audiocast.speech.espeak import EspeakEngine
 from audiocast.speech.voices import load_voices
 
@@ -29,6 +34,14 @@ def test_integrated_loudness_agrees_with_pyloudnorm(speech):
     assert integrated_loudness(samples, rate) == pytest.approx(reference, abs=0.01)
 
 
+def test_chunked_input_measures_the_same(speech):
+    samples, rate = speech
+    chunks = [samples[i : i + 12_345] for i in range(0, len(samples), 12_345)]
+    assert integrated_loudness(iter(chunks), rate) == pytest.approx(
+        integrated_loudness(samples, rate), abs=1e-9
+    )
+
+
 def test_silence_and_tiny_input_are_minus_120():
     assert integrated_loudness(np.zeros(22050, np.int16), 22050) == -120.0
     assert integrated_loudness(np.ones(100, np.int16), 22050) == -120.0
@@ -38,7 +51,9 @@ def test_calibrated_gain_reaches_the_target_on_the_whole_signal(speech):
     from audiocast.episode import ffmpeg
 
     samples, rate = speech
-    levelling = calibrate(samples, rate, -16.0, -2.0)
+    excerpt = np.concatenate([samples[a:b] for a, b in excerpt_windows(len(samples), rate)])
+    assert len(excerpt) < len(samples)  # a real excerpt: the speech is over 40 s long
+    levelling = calibrate(integrated_loudness(samples, rate), excerpt, rate, -16.0, -2.0)
     processed = ffmpeg.run(
         [*ffmpeg.pcm_input(rate), "-af", dynamics_filters(levelling.gain_db, -2.0),
          "-f", "s16le", "pipe:1"],
