@@ -2,13 +2,39 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from audiocast.errors import ConfigError
 
 CONFIG_NAME = "audiocast.toml"
+
+
+@dataclass(frozen=True)
+class Show:
+    """A podcast show: one feed, one Episode List page. `[[shows]]` in audiocast.toml."""
+
+    slug: str  # its folder and URL name, e.g. "politika"
+    title: str
+    description: str = ""
+    language: str = "ru"
+    author: str = ""
+    owner_name: str = ""
+    owner_email: str = ""
+    category: str = "News"  # Apple Podcasts category and subcategory
+    subcategory: str = "Politics"
+    explicit: bool = False
+    cover: Path | None = None  # square 1400–3000 px; drawn when not set
+    voice: str | None = None  # voice profile for this show's episodes
+    categories: tuple[str, ...] = ()  # the site categories it gathers; empty: every article
+    apple_url: str = ""  # subscribe links shown on the pages, where configured
+    spotify_url: str = ""
+    guid: str = ""  # podcast:guid; derived from the feed URL when empty
+
+    def includes(self, category: str) -> bool:
+        return not self.categories or category in self.categories
 
 
 @dataclass(frozen=True)
@@ -42,6 +68,16 @@ class Settings:
     cover: Path | None = None  # show cover image; generated when not set
     jingle: Path | None = None  # intro/outro jingle audio file; generated when not set
     max_article_chars: int = 200_000
+    base_url: str = "http://localhost:8000/"  # where public_dir is served from
+    public_dir: Path = Path("public")
+    feed_limit: int = 100  # newest episodes in a feed; the pages list them all
+    page_size: int = 20  # episodes per Episode List page
+    shows: tuple[Show, ...] = ()  # none configured: one show of every article, named `show`
+
+    def all_shows(self) -> tuple[Show, ...]:
+        if self.shows:
+            return self.shows
+        return (Show(slug="all", title=self.show, language=self.language, author=self.show),)
 
     def voice_for(self, language: str, requested: str | None = None) -> str:
         """The voice profile for an article: the one asked for, else by language, else default."""
@@ -51,7 +87,16 @@ class Settings:
 
 
 _ALLOWED_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192)
-_PATH_KEYS = ("episodes_dir", "cache_dir", "voices_dir", "templates_dir", "cover", "jingle")
+_PATH_KEYS = (
+    "episodes_dir",
+    "cache_dir",
+    "voices_dir",
+    "templates_dir",
+    "cover",
+    "jingle",
+    "public_dir",
+)
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 def load_settings(folder: Path) -> Settings:
@@ -99,6 +144,15 @@ def _settings_from(data: dict, folder: Path, path: Path) -> Settings:
                 problems.append(f"{path}: max_article_chars must be an integer ≥ 1000")
                 continue
             values[key] = value
+        elif key in ("feed_limit", "page_size"):
+            if not isinstance(value, int) or value < 1:
+                problems.append(f"{path}: {key} must be a positive integer, got {value!r}")
+                continue
+            values[key] = value
+        elif key == "shows":
+            shows = _shows_from(value, folder, path, problems)
+            if shows is not None:
+                values[key] = shows
         elif key == "boilerplate":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 problems.append(f"{path}: boilerplate must be a list of strings")
@@ -117,6 +171,48 @@ def _settings_from(data: dict, folder: Path, path: Path) -> Settings:
     if problems:
         raise ConfigError("\n".join(problems))
     return Settings(root=folder, **values)
+
+
+def _shows_from(value, folder: Path, path: Path, problems: list[str]) -> tuple[Show, ...] | None:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        problems.append(f"{path}: shows must be an array of tables ([[shows]])")
+        return None
+    known = {f.name for f in fields(Show)}
+    shows: list[Show] = []
+    for index, table in enumerate(value):
+        where = f"{path}: shows[{index}]"
+        before = len(problems)
+        for key in table.keys() - known:
+            problems.append(f"{where}: unknown key {key!r} (known: {', '.join(sorted(known))})")
+        for key in ("slug", "title"):
+            if not isinstance(table.get(key), str) or not table.get(key):
+                problems.append(f"{where}: {key} is required (a string)")
+        slug = table.get("slug", "")
+        if isinstance(slug, str) and slug and not _SLUG.match(slug):
+            problems.append(f"{where}: slug {slug!r} must be lower-case letters, digits and -")
+        if "explicit" in table and not isinstance(table["explicit"], bool):
+            problems.append(f"{where}: explicit must be true or false")
+        categories = table.get("categories", [])
+        if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
+            problems.append(f"{where}: categories must be a list of site category names")
+        text_keys = known - {"explicit", "categories", "cover", "voice"}
+        for key in text_keys & table.keys():
+            if not isinstance(table[key], str):
+                problems.append(f"{where}: {key} must be a string")
+        if len(problems) > before:
+            continue
+        cover = table.get("cover")
+        shows.append(
+            Show(
+                **{k: v for k, v in table.items() if k not in ("categories", "cover")},
+                categories=tuple(categories),
+                cover=(folder / cover) if cover else None,
+            )
+        )
+    slugs = [show.slug for show in shows]
+    for slug in {s for s in slugs if slugs.count(s) > 1}:
+        problems.append(f"{path}: two shows have the slug {slug!r}")
+    return tuple(shows)
 
 
 def _resolve_paths(settings: Settings, folder: Path) -> Settings:

@@ -45,3 +45,41 @@ def test_invalid_toml_names_the_file(tmp_path):
     (tmp_path / "audiocast.toml").write_text("show = \n")
     with pytest.raises(ConfigError, match="audiocast.toml: not valid TOML"):
         load_settings(tmp_path)
+
+
+def test_shows_from_the_site_config(tmp_path):
+    (tmp_path / "audiocast.toml").write_text(
+        'base_url = "https://minval.az/podcasts/"\n'
+        '[[shows]]\nslug = "politika"\ntitle = "Политика"\ncategories = ["Политика"]\n'
+        'owner_email = "podcast@minval.az"\ncover = "covers/politika.jpg"\n'
+        '[[shows]]\nslug = "all"\ntitle = "Все статьи"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(tmp_path)
+    politika, everything = settings.all_shows()
+    assert politika.slug == "politika" and politika.cover == tmp_path / "covers" / "politika.jpg"
+    assert politika.includes("Политика") and not politika.includes("Спорт")
+    assert everything.includes("Спорт")
+    assert politika.explicit is False
+
+
+def test_without_shows_there_is_one_show_of_everything(tmp_path):
+    (show,) = load_settings(tmp_path).all_shows()
+    assert (show.slug, show.title) == ("all", "Minval Politika")
+    assert show.includes("Экономика")
+
+
+def test_show_problems_name_the_show(tmp_path):
+    path = tmp_path / "audiocast.toml"
+    path.write_text(
+        '[[shows]]\nslug = "Politika!"\ntitle = "П"\nexplicit = "no"\nfeed = 1\n'
+        '[[shows]]\ntitle = "Без слага"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(tmp_path)
+    message = str(caught.value)
+    assert "shows[0]: slug 'Politika!' must be lower-case" in message
+    assert "shows[0]: explicit must be true or false" in message
+    assert "shows[0]: unknown key 'feed'" in message
+    assert "shows[1]: slug is required" in message
