@@ -122,10 +122,29 @@ def finish_article(
         tags=[t for t in map(clean_text, fields.tags) if t],
         url=fields.url.strip(),
         site_id=str(fields.site_id).strip(),
-        language=(fields.language or settings.language).strip().lower()[:2] or "ru",
+        language=_language(fields.language, title, body) or settings.language,
         lead=lead,
         warnings=warnings,
     )
+
+
+_CYRILLIC = re.compile(r"[а-яёА-ЯЁ]")
+_LATIN = re.compile(r"[a-zA-ZəƏğĞıİşŞçÇöÖüÜ]")
+_AZERBAIJANI_ONLY = re.compile(r"[əƏ]")  # schwa: Azerbaijani, not Turkish or English
+
+
+def _language(declared: str, title: str, body: list[Block]) -> str:
+    """The declared language (its first two letters), else what the text is written in:
+    Cyrillic is Russian; Latin with Azerbaijani letters is Azerbaijani; else undecided."""
+    if declared.strip():
+        return declared.strip().lower()[:2]
+    sample = title + " " + " ".join(b.text for b in body[:5])
+    cyrillic, latin = len(_CYRILLIC.findall(sample)), len(_LATIN.findall(sample))
+    if cyrillic > latin:
+        return "ru"
+    if latin > cyrillic and _AZERBAIJANI_ONLY.search(sample):
+        return "az"
+    return ""
 
 
 def _is_chrome(text: str, settings: Settings) -> bool:

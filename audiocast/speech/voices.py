@@ -18,6 +18,7 @@ class VoiceProfile:
     description: str = ""
     options: dict = field(default_factory=dict)  # the engine's own parameters
     path: Path | None = None
+    fallback: str | None = None  # profile to speak with when this one's engine fails
 
 
 def load_voices(extra_dir: Path | None = None) -> dict[str, VoiceProfile]:
@@ -34,6 +35,9 @@ def load_voices(extra_dir: Path | None = None) -> dict[str, VoiceProfile]:
                 problems.append(str(exc))
                 continue
             voices[voice.name] = voice
+    for voice in voices.values():
+        if voice.fallback and voice.fallback not in voices:
+            problems.append(f"{voice.path}: fallback {voice.fallback!r} is not a voice profile")
     if problems:
         raise ConfigError("\n".join(problems))
     return voices
@@ -50,6 +54,9 @@ def _load_voice(path: Path) -> VoiceProfile:
     options = data.get("engine_options", {})
     if not isinstance(options, dict):
         raise ConfigError(f"{path}: [engine_options] must be a table")
+    fallback = data.get("fallback")
+    if fallback is not None and not isinstance(fallback, str):
+        raise ConfigError(f"{path}: fallback must be the name of another voice profile")
     return VoiceProfile(
         name=str(data.get("name") or path.stem),
         engine=data["engine"],
@@ -57,6 +64,7 @@ def _load_voice(path: Path) -> VoiceProfile:
         description=str(data.get("description", "")),
         options=options,
         path=path,
+        fallback=fallback or None,
     )
 
 

@@ -72,3 +72,19 @@ def test_identity_is_the_url_else_site_id_else_file_name(settings, tmp_path):
     assert read_article(str(path), settings).identity == "site-id:42"
     path.write_text(json.dumps({"title": "T", "body": "Текст статьи."}))
     assert read_article(str(path), settings).identity == "source:note.json"
+
+
+def test_undeclared_azerbaijani_is_detected_and_russian_too(settings, tmp_path):
+    az = tmp_path / "az.txt"
+    az.write_text(
+        "Bakıda beş yeni tramvay xətti çəkiləcək\n\n"
+        "Bakı şəhərində beş yeni tramvay xəttinin çəkilməsi planlaşdırılır.\n",
+        encoding="utf-8",
+    )
+    assert read_article(str(az), settings).language == "az"
+    ru = tmp_path / "ru.txt"
+    ru.write_text("Кремль пригласил Зеленского\n\nВ Кремле заявили о готовности.\n")
+    assert read_article(str(ru), settings).language == "ru"
+    english = tmp_path / "en.txt"
+    english.write_text("Title\n\nPlain English text without any hint.\n")
+    assert read_article(str(english), settings).language == settings.language

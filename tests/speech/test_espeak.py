@@ -55,3 +55,27 @@ def test_unknown_espeak_voice_is_a_clear_error():
     voice = VoiceProfile("bad", "espeak", "xx", options={"voice": "no-such-voice"})
     with pytest.raises(EngineError, match="espeak-ng has no voice 'no-such-voice'"):
         EspeakEngine().synthesize("Текст.", voice)
+
+
+def test_stress_mark_moves_espeaks_stress():
+    from audiocast.speech.espeak import stress_phonemes
+
+    # espeak-ng says «Ба́ку» by itself; the lexicon writes «Баку́»
+    assert stress_phonemes("Баку\u0301", "b'Aku") == "[[bAk'u]]"
+    assert stress_phonemes("за\u0301мок", "zam'ok") == "[[z'amok]]"
+    assert stress_phonemes("обозрева\u0301тель", "VbVz@-r;iv'At;il") == "[[VbVz@-r;iv'At;il]]"
+    # vowels that do not pair up, or a switch to another language: leave it to espeak
+    assert stress_phonemes("Ба\u0301ку", "bAkuu") is None
+    assert stress_phonemes("SO\u0301CAR", "(en)s'0kA@(ru)") is None
+
+
+def test_stressed_text_is_spoken_differently():
+    engine = EspeakEngine()
+
+    def lengths(text: str) -> list[int]:
+        return [len(engine.synthesize(text, RU).samples) for _ in range(3)]
+
+    plain = lengths("Столица Азербайджана — Баку.")
+    stressed = lengths("Столица Азербайджана — Баку\u0301.")
+    jitter = max(max(plain) - min(plain), max(stressed) - min(stressed))  # espeak varies a bit
+    assert abs(np.median(plain) - np.median(stressed)) > 5 * max(jitter, 10)
