@@ -21,6 +21,7 @@ PAUSES = {
 CHAPTER_TITLES = {
     "ru": {"intro": "Вступление", "outro": "Завершение"},
     "az": {"intro": "Giriş", "outro": "Sonluq"},
+    "en": {"intro": "Introduction", "outro": "Closing"},
 }
 
 

@@ -10,6 +10,10 @@ _RU_MONTHS_GENITIVE = (
     "января", "февраля", "марта", "апреля", "мая", "июня",
     "июля", "августа", "сентября", "октября", "ноября", "декабря",
 )  # fmt: skip
+_EN_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 _AZ_MONTHS = (
     "yanvar", "fevral", "mart", "aprel", "may", "iyun",
     "iyul", "avqust", "sentyabr", "oktyabr", "noyabr", "dekabr",
@@ -21,6 +25,10 @@ def date_in_words(moment: datetime, language: str) -> str:
 
     The genitive is what follows «от» and what a presenter says for a date on its own.
     """
+    if language == "en":
+        day = num2words(moment.day, lang="en", to="ordinal")
+        year = num2words(moment.year, lang="en", to="year")
+        return f"{_EN_MONTHS[moment.month - 1]} {day}, {year}"
     if language == "az":
         day = num2words(moment.day, lang="az")
         year = num2words(moment.year, lang="az", to="ordinal")

@@ -22,3 +22,7 @@ def test_azerbaijani_date():
         date_in_words(datetime(2026, 1, 28), "az")
         == "iyirmi səkkiz yanvar iki min iyirmi altıncı il"
     )
+
+
+def test_english_date():
+    assert date_in_words(datetime(2025, 8, 26), "en") == "August twenty-sixth, twenty twenty-five"
