@@ -1,0 +1,344 @@
+"""`audiocast build`: the episode store → public/, a static folder for any web server.
+
+Incremental. Every output carries a fingerprint of everything it is made from (the publish
+code, the templates, the settings it uses, the digests of its episodes), kept in
+public/.audiocast-build.json. An output whose fingerprint and size match is not even rendered;
+one that is rendered is compared with the file on disk and written only when its bytes differ,
+atomically (a temporary file, then os.replace). Audio, transcripts and chapters are copied only
+when they changed. Files a previous build wrote that this one does not are removed; nothing
+else in public/ is touched.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from audiocast.config import Settings, Show
+from audiocast.episode import store as store_files
+from audiocast.episode.cover import cover_jpeg
+from audiocast.errors import ConfigError
+from audiocast.publish.catalogue import (
+    PUBLISHED_FILES,
+    Layout,
+    PublishedEpisode,
+    check_site,
+    episodes_of,
+    layout_for,
+    read_catalogue,
+    read_cues,
+)
+from audiocast.publish.feeds import check_show, feed_xml, show_warnings
+from audiocast.publish.pages import ShowCard, SitePages, player_item
+
+MANIFEST = ".audiocast-build.json"
+_MANIFEST_FORMAT = 1
+PLAYER_DATA_FILE = "episode.json"  # public/episodes/<id>/episode.json: what the player needs
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """An output made by rendering: a page, a feed, a JSON file."""
+
+    path: str  # inside public/, '/'-separated
+    fingerprint: str
+    render: Callable[[], bytes]
+
+
+@dataclass(frozen=True)
+class Copied:
+    """An output copied from a file: audio, transcript, chapters, the player's assets."""
+
+    path: str
+    source: Path
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class FeedSummary:
+    path: Path
+    title: str
+    episodes: int  # in the feed (at most feed_limit)
+
+
+@dataclass
+class BuildReport:
+    public_dir: Path
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # episodes left out: they cannot be read
+    feeds: list[FeedSummary] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    outputs: list[Rendered | Copied]
+    feeds: list[FeedSummary]
+    warnings: list[str]
+
+
+def build(settings: Settings) -> BuildReport:
+    """Write public/ from the episode store; report what was written, kept and removed."""
+    shows = settings.all_shows()
+    problems = check_site(settings) + [p for show in shows for p in check_show(show)]
+    if problems:
+        raise ConfigError("\n".join(problems))
+    pages = SitePages(settings.templates_dir, settings.show)
+    catalogue = read_catalogue(settings.episodes_dir)
+    plan = _plan(settings, shows, catalogue.episodes, pages)
+    report = BuildReport(
+        settings.public_dir, warnings=plan.warnings, problems=catalogue.problems, feeds=plan.feeds
+    )
+    _write_outputs(plan.outputs, settings.public_dir, report)
+    return report
+
+
+def _plan(
+    settings: Settings, shows: tuple[Show, ...], catalogue: list[PublishedEpisode], pages: SitePages
+) -> _Plan:
+    layout = layout_for(settings)
+    outputs: list[Rendered | Copied] = []
+    cards: list[ShowCard] = []
+    members: dict[str, list[PublishedEpisode]] = {}
+    for show in shows:
+        image = cover_jpeg(show.title, show.cover or settings.cover, settings.cache_dir)
+        cover = Layout.cover(show.slug, image)
+        outputs.append(Rendered(cover, _digest(image), lambda image=image: image))
+        members[show.slug] = episodes_of(show, catalogue)
+        cards.append(ShowCard(show, len(members[show.slug]), cover))
+    # what every page depends on; episode counts are left out so that one new episode
+    # does not make every Single Episode page look changed
+    context = _digest(
+        _code_digest(), pages.digest(), layout.base_url, settings.show,
+        settings.page_size, settings.feed_limit, *(repr((c.show, c.cover)) for c in cards),
+    )  # fmt: skip
+    counts = [f"{card.show.slug}={card.count}" for card in cards]
+    outputs.append(
+        Rendered("index.html", _digest(context, *counts), lambda: pages.podcast_list(cards))
+    )
+    feeds = []
+    for card in cards:
+        episodes = members[card.show.slug]
+        outputs += _show_outputs(card, episodes, settings, layout, pages, context)
+        feeds.append(
+            FeedSummary(
+                settings.public_dir / Layout.feed(card.show.slug),
+                card.show.title,
+                min(len(episodes), settings.feed_limit),
+            )
+        )
+    for episode in catalogue:
+        own_cards = [card for card in cards if card.show.includes(episode.category)]
+        if own_cards:
+            outputs += _episode_outputs(episode, own_cards, pages, context)
+    for name, source in pages.static_files().items():
+        outputs.append(Copied(f"static/{name}", source, _file_signature(source)))
+    return _Plan(outputs, feeds, _warnings(shows, catalogue, cards))
+
+
+def _show_outputs(
+    card: ShowCard,
+    episodes: list[PublishedEpisode],
+    settings: Settings,
+    layout: Layout,
+    pages: SitePages,
+    context: str,
+) -> list[Rendered]:
+    """The show's feed and its Episode List pages."""
+    show = card.show
+    newest = episodes[: settings.feed_limit]
+    outputs = [
+        Rendered(
+            Layout.feed(show.slug),
+            _digest(context, "feed", show.slug, *(e.digest for e in newest)),
+            lambda: feed_xml(show, newest, layout, card.cover),
+        )
+    ]
+    size = settings.page_size
+    total = max(1, -(-len(episodes) // size))
+    for number in range(1, total + 1):
+        chunk = episodes[(number - 1) * size : number * size]
+        # the page shows the show's count and the number of pages, besides its episodes
+        fingerprint = _digest(
+            context, "list", show.slug, number, total, card.count, *(e.digest for e in chunk)
+        )
+        path = Layout.file_for(Layout.show_page(show.slug, number))
+        outputs.append(
+            Rendered(
+                path,
+                fingerprint,
+                lambda chunk=chunk, number=number: pages.episode_list(card, chunk, number, total),
+            )
+        )
+    return outputs
+
+
+def _episode_outputs(
+    episode: PublishedEpisode, cards: list[ShowCard], pages: SitePages, context: str
+) -> list[Rendered | Copied]:
+    """The Single Episode page, the player's episode.json, and the files copied beside them."""
+    page = Layout.episode_page(episode.episode_id)
+    fingerprint = _digest(context, "episode", episode.digest)
+
+    def render_page() -> bytes:
+        return pages.episode(
+            episode, cards, read_cues(episode.folder / store_files.TRANSCRIPT_FILE)
+        )
+
+    def render_player_data() -> bytes:
+        item = player_item(episode, cards[0], page)
+        return (json.dumps(item, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+    outputs: list[Rendered | Copied] = [
+        Rendered(Layout.file_for(page), fingerprint, render_page),
+        Rendered(Layout.episode_file(episode.episode_id, PLAYER_DATA_FILE), fingerprint,
+                 render_player_data),
+    ]  # fmt: skip
+    for name in PUBLISHED_FILES:
+        if name in episode.files:
+            path = Layout.episode_file(episode.episode_id, name)
+            outputs.append(Copied(path, episode.folder / name, episode.files[name]))
+    return outputs
+
+
+def _warnings(
+    shows: tuple[Show, ...], catalogue: list[PublishedEpisode], cards: list[ShowCard]
+) -> list[str]:
+    warnings = [w for show in shows for w in show_warnings(show)]
+    published = [e for e in catalogue if any(c.show.includes(e.category) for c in cards)]
+    silent = sum(1 for e in published if not e.has_audio)
+    if silent:
+        warnings.append(
+            f"{silent} episode(s) have no {store_files.AUDIO_FILE}; their enclosure length "
+            "comes from episode.json and their audio link is broken"
+        )
+    orphans = len(catalogue) - len(published)
+    if orphans:
+        warnings.append(
+            f"{orphans} episode(s) belong to no show (their category is in no show's "
+            "categories) and are not published"
+        )
+    return warnings
+
+
+def _write_outputs(outputs: list[Rendered | Copied], public_dir: Path, report: BuildReport) -> None:
+    public_dir.mkdir(parents=True, exist_ok=True)
+    manifest_path = public_dir / MANIFEST
+    previous = _load_manifest(manifest_path)
+    current: dict[str, list] = {}
+    public = str(public_dir)  # plain strings: a Path per output is measurable at 10,000 pages
+    for output in outputs:
+        known = previous.get(output.path)
+        if known and known == [output.fingerprint, _size(os.path.join(public, output.path))]:
+            current[output.path] = known
+            report.unchanged += 1
+            continue
+        target = public_dir / output.path
+        if isinstance(output, Copied):
+            changed = copy_if_changed(output.source, target)
+        else:
+            changed = write_if_changed(output.render(), target)
+        if changed:
+            report.written.append(output.path)
+        else:
+            report.unchanged += 1
+        current[output.path] = [output.fingerprint, _size(target)]
+    for path in sorted(previous.keys() - current.keys()):
+        if _remove_output(public_dir, path):
+            report.removed.append(path)
+    manifest = {"format": _MANIFEST_FORMAT, "files": dict(sorted(current.items()))}
+    # one line, no indent: json then uses its C encoder (20,000 entries at 10,000 episodes)
+    write_if_changed(json.dumps(manifest, separators=(",", ":")).encode(), manifest_path)
+
+
+def write_if_changed(data: bytes, target: Path) -> bool:
+    """Write DATA to TARGET atomically unless it already holds exactly these bytes."""
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return True
+
+
+def copy_if_changed(source: Path, target: Path) -> bool:
+    """Copy SOURCE over TARGET atomically unless their bytes are already the same."""
+    if target.is_file() and filecmp.cmp(source, target, shallow=False):
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        shutil.copyfile(source, temporary)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return True
+
+
+def _remove_output(public_dir: Path, path: str) -> bool:
+    target = (public_dir / path).resolve()
+    if public_dir.resolve() not in target.parents:
+        return False  # a manifest that names something outside public/ is not obeyed
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        return False
+    for folder in target.parents:
+        if folder == public_dir.resolve() or any(folder.iterdir()):
+            break
+        folder.rmdir()
+    return True
+
+
+def _load_manifest(path: Path) -> dict[str, list]:
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}  # no manifest, or a damaged one: every output is checked by its bytes
+    if not isinstance(manifest, dict) or manifest.get("format") != _MANIFEST_FORMAT:
+        return {}
+    return manifest.get("files", {})
+
+
+def _size(path: str | Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except FileNotFoundError:
+        return -1
+
+
+def _file_signature(path: Path) -> str:
+    stat = path.stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _digest(*parts) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else str(part).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _code_digest() -> str:
+    """The publish code and the libraries that shape the output: a change to any of them
+    makes every output due for a render (its bytes are still compared before writing)."""
+    sources = sorted(Path(__file__).parent.glob("*.py"))
+    versions = [f"{name}={metadata.version(name)}" for name in ("feedgen", "jinja2", "lxml")]
+    return _digest(*versions, *(path.read_bytes() for path in sources))

@@ -1,0 +1,165 @@
+"""The generated pages as HTML: escaping, pagination, what each page lists, template overrides,
+the Russian wording, and the accessibility basics that can be read from the markup."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import datetime, timedelta, timezone
+
+import lxml.html
+import pytest
+
+from audiocast.publish.build import build
+from audiocast.publish.catalogue import read_cues
+from audiocast.publish.pages import clock, iso_duration, plural, ru_date
+from tests.publish.conftest import SHOWS, synthetic_settings, write_episode
+
+HOSTILE_TITLE = "<script>window.pwned = 1</script> «Цитата» & \"кавычки\" 'апостроф'"
+
+
+def page(settings, path: str):
+    return lxml.html.fromstring((settings.public_dir / path).read_bytes())
+
+
+def texts(document, xpath: str) -> list[str]:
+    return [" ".join(node.text_content().split()) for node in document.xpath(xpath)]
+
+
+def test_a_title_with_markup_is_shown_as_text_everywhere(tmp_path):
+    settings = synthetic_settings(tmp_path)
+    folder = write_episode(settings.episodes_dir, 1, title=HOSTILE_TITLE, description=HOSTILE_TITLE)
+    build(settings)
+    for path in ("politika/index.html", f"episodes/{folder.name}/index.html"):
+        raw = (settings.public_dir / path).read_text("utf-8")
+        assert "<script>window" not in raw
+        document = page(settings, path)
+        assert document.xpath("//script[not(@src)]") == []
+        assert HOSTILE_TITLE in texts(document, "//main//h1 | //main//h3")
+        # the player's data survives the attribute intact
+        (button,) = document.xpath("//main//button[@data-audiocast-play]")
+        assert json.loads(button.get("data-audiocast-play"))["title"] == HOSTILE_TITLE
+
+
+def test_episode_list_is_paginated_newest_first(tmp_path):
+    settings = synthetic_settings(tmp_path, page_size=10)
+    for number in range(1, 26):
+        write_episode(settings.episodes_dir, number)
+    build(settings)
+    pages = ["politika/index.html", "politika/page/2/index.html", "politika/page/3/index.html"]
+    listed = [texts(page(settings, p), "//ol[@class='episode-list']//h3") for p in pages]
+    assert listed == [[f"Выпуск номер {n}" for n in range(top, max(top - 10, 0), -1)]
+                      for top in (25, 15, 5)]  # fmt: skip
+    assert not (settings.public_dir / "politika/page/4").exists()
+    first, middle, last = (page(settings, p) for p in pages)
+    assert first.xpath("//a[@rel='prev']") == [] and last.xpath("//a[@rel='next']") == []
+    assert middle.xpath("//a[@rel='prev']/@href") == ["../../../politika/"]
+    assert middle.xpath("//a[@rel='next']/@href") == ["../../../politika/page/3/"]
+    assert "25 выпусков" in texts(first, "//main//p[@class='meta']")
+    assert "Страница 2 из 3" in texts(middle, "//nav[@class='pagination']/span")
+
+
+def test_podcast_list_shows_every_show_with_counts_and_subscribe_links(real_site):
+    document = page(real_site, "index.html")
+    cards = document.xpath("//li[@class='show-card']")
+    assert texts(document, "//li[@class='show-card']//h2") == [s.title for s in SHOWS]
+    politika, economy = cards
+    assert "2 выпуска" in texts(politika, ".//p[@class='meta']")
+    assert "1 выпуск" in texts(economy, ".//p[@class='meta']")
+    assert politika.xpath(".//ul[@class='subscribe']//a/text()") == ["RSS", "Apple Podcasts"]
+    assert economy.xpath(".//ul[@class='subscribe']//a/text()") == ["RSS", "Spotify"]
+    assert politika.xpath(".//a[text()='RSS']/@href") == ["politika/feed.xml"]
+    for card in cards:
+        (cover,) = card.xpath(".//img/@src")
+        assert (real_site.public_dir / cover).is_file()
+
+
+def test_show_pages_list_only_their_categories(real_site):
+    economy = page(real_site, "economy/index.html")
+    assert texts(economy, "//main//h3") == [
+        "Азербайджанская продукция покоряет международную выставку в Дубае"
+    ]
+    assert len(page(real_site, "politika/index.html").xpath("//main//h3")) == 2
+
+
+def test_single_episode_page_has_chapters_transcript_and_links(real_site):
+    (info_path,) = [
+        p for p in real_site.episodes_dir.glob("*/episode.json") if "130001" in p.read_text()
+    ]
+    info = json.loads(info_path.read_text("utf-8"))
+    document = page(real_site, f"episodes/{info['episode_id']}/index.html")
+    assert texts(document, "//h1") == [info["title"]]
+    chapters = document.xpath("//ol[@class='chapters']//button")
+    assert [" ".join(b.xpath(".//span/text()")) for b in chapters] == [
+        c["title"] for c in info["chapters"]
+    ]
+    seeks = [float(b.get("data-audiocast-seek")) for b in chapters]
+    assert seeks == pytest.approx([c["start"] for c in info["chapters"]], abs=0.001)
+    cues = read_cues(info_path.parent / "transcript.vtt")
+    shown = document.xpath("//div[@class='transcript']/button")
+    assert [b.text for b in shown] == [c.text for c in cues] and len(cues) > 5
+    assert document.xpath("//a[text()='Читать статью']/@href") == [info["url"]]
+    (download,) = document.xpath("//a[@download]")
+    assert download.get("href") == f"../../episodes/{info['episode_id']}/episode.mp3"
+    assert (real_site.public_dir / "episodes" / info["episode_id"] / "episode.mp3").is_file()
+    item = json.loads(document.xpath("//article/@data-audiocast-item")[0])
+    published = json.loads(
+        (real_site.public_dir / "episodes" / info["episode_id"] / "episode.json").read_text()
+    )
+    assert item == published  # the page and episode.json sit in the same folder
+
+
+def test_a_site_template_overrides_the_bundled_one(tmp_path):
+    templates = tmp_path / "site-templates"
+    (templates / "site").mkdir(parents=True)
+    (templates / "site" / "podcasts.html.j2").write_text(
+        '{% extends "site/base.html.j2" %}{% block main %}<h1>Наши подкасты</h1>'
+        "{% for show in shows %}<p class=own>{{ show.title }}</p>{% endfor %}{% endblock %}",
+        encoding="utf-8",
+    )
+    settings = synthetic_settings(tmp_path, templates_dir=templates)
+    write_episode(settings.episodes_dir, 1)
+    build(settings)
+    index = page(settings, "index.html")
+    assert texts(index, "//h1") == ["Наши подкасты"]
+    assert texts(index, "//p[@class='own']") == ["Minval Politika"]
+    assert texts(page(settings, "politika/index.html"), "//h1") == ["Minval Politika"]
+
+
+def test_russian_wording():
+    forms = ("выпуск", "выпуска", "выпусков")
+    assert [plural(n, *forms) for n in (1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111)] == [
+        "выпуск", "выпуска", "выпуска", "выпусков", "выпусков", "выпусков", "выпусков",
+        "выпуск", "выпуска", "выпусков", "выпуск", "выпусков",
+    ]  # fmt: skip
+    moment = datetime(2025, 8, 26, 9, 30, tzinfo=timezone(timedelta(hours=4)))
+    assert ru_date(moment) == "26 августа 2025, 09:30"
+    assert (clock(293.6), clock(59.9), clock(3723)) == ("4:53", "0:59", "1:02:03")
+    assert (iso_duration(293.6), iso_duration(3723)) == ("PT4M53S", "PT1H2M3S")
+
+
+def test_pages_meet_the_accessibility_basics(real_site):
+    for path in real_site.public_dir.rglob("*.html"):
+        document = lxml.html.fromstring(path.read_bytes())
+        where = path.relative_to(real_site.public_dir)
+        assert document.get("lang") == "ru", where
+        assert len(document.xpath("//h1")) == 1, where
+        assert len(document.xpath("//main[@id='audiocast-main']")) == 1, where
+        assert document.xpath("//meta[@name='viewport']"), where
+        for control in document.xpath("//button | //a"):
+            name = control.get("aria-label") or " ".join(control.text_content().split())
+            assert name, f"{where}: {lxml.html.tostring(control)[:80]!r} has no name"
+        for image in document.xpath("//img"):
+            assert image.get("alt") is not None, where
+        for labelled in document.xpath("//*[@aria-describedby]"):
+            assert document.xpath(f"//*[@id='{labelled.get('aria-describedby')}']"), where
+
+
+def test_episodes_of_no_show_are_not_published(tmp_path):
+    only_economy = dataclasses.replace(SHOWS[1])
+    settings = synthetic_settings(tmp_path, shows=(only_economy,))
+    write_episode(settings.episodes_dir, 1, category="Экономика")
+    orphan = write_episode(settings.episodes_dir, 2, category="Спорт")
+    report = build(settings)
+    assert not (settings.public_dir / "episodes" / orphan.name).exists()
+    assert any("belong to no show" in warning for warning in report.warnings)

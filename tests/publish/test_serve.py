@@ -1,0 +1,120 @@
+"""`audiocast serve`: a real server on a free port, asked over real HTTP connections."""
+
+from __future__ import annotations
+
+import http.client
+from urllib.parse import urlsplit
+
+import pytest
+
+from audiocast.publish.serve import parse_range
+
+
+@pytest.fixture
+def site(tmp_path, serve_folder):
+    audio = bytes(range(256)) * 40  # 10,240 bytes, every offset recognisable
+    (tmp_path / "episodes" / "abc").mkdir(parents=True)
+    (tmp_path / "episodes" / "abc" / "episode.mp3").write_bytes(audio)
+    (tmp_path / "episodes" / "abc" / "index.html").write_text("<h1>Выпуск</h1>", "utf-8")
+    (tmp_path / "episodes" / "abc" / "transcript.vtt").write_text("WEBVTT\n", "utf-8")
+    (tmp_path / "feed.xml").write_text("<rss/>", "utf-8")
+    (tmp_path / ".audiocast-build.json").write_text("{}", "utf-8")
+    (tmp_path / "empty").mkdir()
+    return serve_folder(tmp_path), audio
+
+
+def request(base: str, path: str, method: str = "GET", **headers):
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+    connection.request(method, path, headers=headers)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response, body
+
+
+def test_whole_file_says_it_takes_ranges(site):
+    base, audio = site
+    response, body = request(base, "/episodes/abc/episode.mp3")
+    assert response.status == 200 and body == audio
+    assert response.headers["Accept-Ranges"] == "bytes"
+    assert response.headers["Content-Type"] == "audio/mpeg"
+    assert int(response.headers["Content-Length"]) == len(audio)
+
+
+@pytest.mark.parametrize(
+    ("header", "first", "last"),
+    [("bytes=0-", 0, 10239), ("bytes=100-199", 100, 199), ("bytes=10000-", 10000, 10239),
+     ("bytes=-240", 10000, 10239), ("bytes=10200-99999", 10200, 10239)],
+)  # fmt: skip
+def test_range_requests_get_206_with_content_range(site, header, first, last):
+    base, audio = site
+    response, body = request(base, "/episodes/abc/episode.mp3", Range=header)
+    assert response.status == 206
+    assert response.headers["Content-Range"] == f"bytes {first}-{last}/{len(audio)}"
+    assert body == audio[first : last + 1]
+    assert int(response.headers["Content-Length"]) == last - first + 1
+
+
+def test_a_range_past_the_end_is_refused(site):
+    base, audio = site
+    response, body = request(base, "/episodes/abc/episode.mp3", Range="bytes=10240-")
+    assert response.status == 416 and body == b""
+    assert response.headers["Content-Range"] == f"bytes */{len(audio)}"
+
+
+def test_head_sends_headers_only(site):
+    base, audio = site
+    response, body = request(base, "/episodes/abc/episode.mp3", "HEAD", Range="bytes=0-9")
+    assert response.status == 206 and body == b""
+    assert response.headers["Content-Range"] == f"bytes 0-9/{len(audio)}"
+
+
+def test_folders_hidden_files_and_types(site):
+    base, _ = site
+    response, body = request(base, "/episodes/abc/")
+    assert response.status == 200 and body.decode() == "<h1>Выпуск</h1>"
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    response, _ = request(base, "/episodes/abc")
+    assert response.status == 301 and response.headers["Location"] == "/episodes/abc/"
+    assert (
+        request(base, "/episodes/abc/transcript.vtt")[0]
+        .headers["Content-Type"]
+        .startswith("text/vtt")
+    )
+    assert request(base, "/feed.xml")[0].headers["Content-Type"].startswith("application/rss+xml")
+    for path in ("/.audiocast-build.json", "/episodes/abc/../../.audiocast-build.json",
+                 "/%2e%2e/etc/passwd", "/missing.mp3", "/empty/"):  # fmt: skip
+        assert request(base, path)[0].status == 404, path
+
+
+def test_parse_range():
+    assert parse_range("", 100) is None
+    assert parse_range("bytes=0-9,20-29", 100) is None  # several ranges: the whole file
+    assert parse_range("items=0-9", 100) is None
+    assert parse_range("bytes=-", 100) is None
+    assert parse_range("bytes=5-4", 100) == "unsatisfiable"
+    assert parse_range("bytes=-0", 100) == "unsatisfiable"
+    assert parse_range("bytes=-500", 100) == (0, 99)
+    assert parse_range("bytes=0-0", 1) == (0, 0)
+
+
+def test_one_connection_serves_several_requests(site):
+    """Keep-alive, as a browser seeking in audio uses it: ranges, a miss, a page, in a row."""
+    base, audio = site
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+    for path, headers, status, body in [
+        ("/episodes/abc/episode.mp3", {"Range": "bytes=0-99"}, 206, audio[:100]),
+        ("/missing.mp3", {}, 404, None),
+        ("/episodes/abc/episode.mp3", {"Range": "bytes=5000-"}, 206, audio[5000:]),
+        ("/episodes/abc/", {}, 200, "<h1>Выпуск</h1>".encode()),
+    ]:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        data = response.read()
+        assert response.status == status, path
+        assert response.version == 11
+        if body is not None:
+            assert data == body
+    connection.close()
