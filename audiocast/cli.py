@@ -16,7 +16,10 @@ from audiocast.config import Settings, load_settings
 from audiocast.errors import AudiocastError
 from audiocast.model import SegmentKind
 from audiocast.pipeline import EpisodeResult, Pipeline
+from audiocast.publish.build import build
+from audiocast.publish.serve import make_server, server_url
 from audiocast.resources import samples_dir
+from audiocast.speech.engine import voice_problem
 from audiocast.speech.voices import find_voice
 
 _PARAGRAPH_END = 0.8  # a pause this long or longer ends a paragraph in the script preview
@@ -64,9 +67,22 @@ def _parser() -> argparse.ArgumentParser:
     voices = commands.add_parser("voices", help="list voice profiles and whether they work here")
     voices.set_defaults(run=_voices)
 
-    demo = commands.add_parser("demo", help="make episodes from the bundled sample articles")
+    demo = commands.add_parser(
+        "demo", help="make episodes from the bundled sample articles, then build public/"
+    )
     demo.add_argument("--show", help="show name (default: from audiocast.toml)")
     demo.set_defaults(run=_demo)
+
+    build_command = commands.add_parser(
+        "build", help="write the feeds, pages and player into public/ (only what changed)"
+    )
+    build_command.set_defaults(run=_build)
+
+    serve = commands.add_parser("serve", help="build, then preview public/ on this machine")
+    serve.add_argument("--host", default="127.0.0.1", help="address (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0: any)")
+    serve.add_argument("--no-build", action="store_true", help="serve public/ as it is")
+    serve.set_defaults(run=_serve)
     return parser
 
 
@@ -80,7 +96,40 @@ def _episode(arguments, settings: Settings, errors: Console) -> int:
 
 def _demo(arguments, settings: Settings, errors: Console) -> int:
     sources = sorted(str(p) for p in samples_dir().iterdir() if p.is_file())
-    return _episode(argparse.Namespace(sources=sources, voice=None), settings, errors)
+    status = _episode(argparse.Namespace(sources=sources, voice=None), settings, errors)
+    return max(status, _build(arguments, settings, errors))
+
+
+def _build(arguments, settings: Settings, errors: Console) -> int:
+    report = build(settings)
+    for problem in report.problems:
+        errors.print(f"error: {problem}", markup=False)
+    for warning in report.warnings:
+        errors.print(f"warning: {warning}", markup=False)
+    for feed in report.feeds:
+        print(f"{feed.path}\t{feed.episodes} episodes\t{feed.title}")
+    errors.print(
+        f"{report.public_dir}: {len(report.written)} written, {report.unchanged} unchanged, "
+        f"{len(report.removed)} removed",
+        markup=False,
+    )
+    return 1 if report.problems else 0
+
+
+def _serve(arguments, settings: Settings, errors: Console) -> int:
+    if not arguments.no_build:
+        _build(arguments, settings, errors)
+    server = make_server(settings.public_dir, arguments.host, arguments.port)
+    errors.print(
+        f"serving {settings.public_dir} at {server_url(server)} (Ctrl+C stops)", markup=False
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
 
 
 def _make_episodes(pipeline: Pipeline, sources, voice, errors: Console):
@@ -160,7 +209,7 @@ def _voices(arguments, settings: Settings, errors: Console) -> int:
         table.add_column(column)
     for voice in sorted(pipeline.voices.values(), key=lambda v: v.name):
         try:
-            problem = pipeline.engines.get(voice.engine).available()
+            problem = voice_problem(pipeline.engines.get(voice.engine), voice)
         except AudiocastError as exc:
             problem = str(exc)
         usable = "yes" if problem is None else f"no: {problem}"

@@ -62,6 +62,7 @@ class Settings:
     cache_dir: Path = Path(".audiocast/cache")
     voices_dir: Path | None = None  # extra profiles; bundled ones are always available
     templates_dir: Path | None = None  # overrides for bundled templates
+    lexicon: Path | None = None  # pronunciation lexicon: a file, or a folder of <language>.toml
     bitrate_kbps: int = 64
     loudness_lufs: float = -16.0
     true_peak_dbtp: float = -1.0
@@ -92,6 +93,7 @@ _PATH_KEYS = (
     "cache_dir",
     "voices_dir",
     "templates_dir",
+    "lexicon",
     "cover",
     "jingle",
     "public_dir",

@@ -32,8 +32,9 @@ from audiocast.errors import ArticleError, AudiocastError, EngineError
 from audiocast.ingest import read_article
 from audiocast.model import Article, EpisodeInfo, Script
 from audiocast.script import SpokenTemplates, build_script
+from audiocast.script.normalize import Normalizers
 from audiocast.speech.cache import SpeechCache
-from audiocast.speech.engine import Audio, EngineSet
+from audiocast.speech.engine import Audio, EngineSet, voice_problem
 from audiocast.speech.synthesize import synthesize_script
 from audiocast.speech.voices import VoiceProfile, find_voice, load_voices
 
@@ -67,6 +68,8 @@ class Pipeline:
         find_voice(self.voices, settings.voice)  # a wrong default voice fails before any work
         self.engines = engines or EngineSet()
         self.templates = SpokenTemplates.from_dirs(settings.templates_dir)
+        # the lexicon files are read and checked here, before any article is touched
+        self.normalizers = Normalizers(settings.lexicon, settings.language)
         self.cache = SpeechCache(settings.cache_dir / "speech")
         self._jingles: dict[int, Audio] = {}
         self._store: EpisodeStore | None = None
@@ -81,7 +84,8 @@ class Pipeline:
         return read_article(source, self.settings)
 
     def script(self, article: Article) -> Script:
-        return build_script(article, self.settings.show, self.templates)
+        normalizer = self.normalizers.for_language(article.language)
+        return build_script(article, self.settings.show, self.templates, normalizer)
 
     def voice_for(self, article: Article, requested: str | None) -> VoiceProfile:
         voice = find_voice(self.voices, self.settings.voice_for(article.language, requested))
@@ -92,6 +96,46 @@ class Pipeline:
                 f"{voice.language!r}; choose another with --voice",
             )
         return voice
+
+    def _speak(self, article: Article, script: Script, voice: VoiceProfile, on_take):
+        """Synthesize with VOICE, or with its fallback chain when its engine is unavailable,
+        does not speak the language, or fails after its retries. Returns what spoke."""
+        failures: list[str] = []
+        for candidate in self._fallback_chain(voice):
+            engine = self.engines.get(candidate.engine)
+            problem = voice_problem(engine, candidate)
+            if problem is None:
+                try:
+                    result = synthesize_script(script, candidate, engine, self.cache, on_take)
+                except EngineError as exc:
+                    problem = str(exc)
+                else:
+                    if failures:
+                        article.warnings.append(
+                            f"{article.source}: {'; '.join(failures)}; spoken by {candidate.name}"
+                        )
+                    return result, candidate
+            failures.append(f"voice {candidate.name}: {problem}")
+        speakers = self._profiles_speaking(voice.language)
+        hint = f" (voice profiles for {voice.language!r}: {speakers})" if speakers else ""
+        raise ArticleError(article.source, "; ".join(failures) + hint)
+
+    def _fallback_chain(self, voice: VoiceProfile) -> list[VoiceProfile]:
+        chain = [voice]
+        while chain[-1].fallback and chain[-1].fallback not in [v.name for v in chain]:
+            chain.append(find_voice(self.voices, chain[-1].fallback))
+        return chain
+
+    def _profiles_speaking(self, language: str) -> str:
+        names = []
+        for profile in sorted(self.voices.values(), key=lambda v: v.name):
+            try:
+                engine = self.engines.get(profile.engine)
+            except EngineError:
+                continue
+            if profile.language == language and voice_problem(engine, profile) is None:
+                names.append(profile.name)
+        return ", ".join(names)
 
     def make_episode(
         self,
@@ -105,12 +149,8 @@ class Pipeline:
         with _timed(timings, "script"):
             script = self.script(article)
         voice = self.voice_for(article, voice_name)
-        engine = self.engines.get(voice.engine)
-        problem = engine.available()
-        if problem:
-            raise EngineError(f"voice {voice.name}: engine {engine.name} unavailable: {problem}")
         with _timed(timings, "speech"):
-            speech = synthesize_script(script, voice, engine, self.cache, on_take)
+            speech, voice = self._speak(article, script, voice, on_take)
         with _timed(timings, "assemble"):
             jingle = self._jingle(speech.rate)
             takes = [(take.key, take.length) for take in speech.takes]

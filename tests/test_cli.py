@@ -84,11 +84,27 @@ def test_config_errors_are_reported_together_before_any_work(tmp_path):
 def test_demo_builds_episodes_from_the_samples_offline(tmp_path):
     result = audiocast("demo", "--show", "Тестовое шоу", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    folders = [line.split("\t")[0] for line in result.stdout.splitlines()]
+    lines = [line.split("\t") for line in result.stdout.splitlines()]
+    folders = [line[0] for line in lines if Path(line[0]).parent == tmp_path / "episodes"]
     assert len(folders) == 4
+    assert (tmp_path / "public" / "all" / "feed.xml").is_file()  # and the site is built
     languages = set()
     for folder in folders:
         info = json.loads((Path(folder) / "episode.json").read_text(encoding="utf-8"))
         assert info["show"] == "Тестовое шоу"
         languages.add((info["language"], info["voice"]))
     assert languages == {("ru", "ru-espeak"), ("az", "az-espeak")}
+
+
+def test_undeclared_azerbaijani_article_goes_to_the_azerbaijani_voice(tmp_path):
+    article = tmp_path / "xeber.txt"
+    article.write_text(
+        "Bakıda beş yeni tramvay xətti çəkiləcək\n\n"
+        "Bakı şəhərində beş yeni tramvay xəttinin çəkilməsi planlaşdırılır.\n",
+        encoding="utf-8",
+    )
+    result = audiocast("episode", article, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    folder = Path(result.stdout.split("\t")[0])
+    info = json.loads((folder / "episode.json").read_text(encoding="utf-8"))
+    assert (info["language"], info["voice"]) == ("az", "az-espeak")

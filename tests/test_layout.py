@@ -1,4 +1,4 @@
-"""Imports flow one way: ingest → script → speech → episode → pipeline → cli."""
+"""Imports flow one way: ingest → script → speech → episode → publish → pipeline → cli."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "audiocast"
 # a stage may import the nouns and the stages before it, never the ones after
 ORDER = ["model", "errors", "resources", "config", "ingest", "script", "speech", "episode",
-         "pipeline", "cli"]  # fmt: skip
+         "publish", "pipeline", "cli"]  # fmt: skip
 
 
 def _stage(module: str) -> str:
