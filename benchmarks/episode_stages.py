@@ -61,6 +61,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from results_file import write_results  # noqa: E402 - benchmarks/ is on sys.path
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"
@@ -291,7 +293,7 @@ def run_child(source: str, out: Path) -> None:
         "cold": cold,
         "warm": warm,
     }
-    write_json_atomically(out, record)
+    write_results(out, record)
 
 
 # ---------------------------------------------------------------- the parent
@@ -431,21 +433,6 @@ def format_verdicts(summaries: dict[str, dict[str, Any]], checks: dict[str, dict
 # ---------------------------------------------------------------- output and main
 
 
-def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
-    """Write DATA as JSON to PATH through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    os.fchmod(handle, 0o644)  # mkstemp makes it private; the result is an ordinary file
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(data, stream, ensure_ascii=False, indent=2)
-            stream.write("\n")
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def run_all() -> None:
     """All child runs, the table on stdout and the JSON record."""
     started = time.perf_counter()
@@ -482,7 +469,7 @@ def run_all() -> None:
         "medians": summaries,
         "verdicts": checks,
     }
-    write_json_atomically(RESULTS, record)
+    write_results(RESULTS, record)
     log(f"wrote {RESULTS}")
 
 

@@ -18,13 +18,13 @@ Prints a table; writes benchmarks/results/gtts_concurrency.json.
 from __future__ import annotations
 
 import io
-import json
-import os
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from results_file import write_results  # noqa: E402 - benchmarks/ is on sys.path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -137,10 +137,7 @@ def main() -> None:
         "speedup": speedup,
         "targets": {"speedup_at_least_4": speedup >= 4, "never_above_rate": rate_ok},
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    temp = RESULTS.with_suffix(".part")
-    temp.write_text(json.dumps(record, indent=2), encoding="utf-8")
-    os.replace(temp, RESULTS)
+    write_results(RESULTS, record)
 
 
 if __name__ == "__main__":

@@ -23,17 +23,17 @@ Prints a table; writes benchmarks/results/normalization.json (atomically).
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from results_file import write_results  # noqa: E402 - benchmarks/ is on sys.path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -97,21 +97,6 @@ def machine_info() -> dict[str, Any]:
     }
 
 
-def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
-    """Write DATA as JSON to PATH through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    os.fchmod(handle, 0o644)  # mkstemp makes it private; the result is an ordinary file
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(data, stream, ensure_ascii=False, indent=2)
-            stream.write("\n")
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def main() -> None:
     corpora = {"table": table_sentences(), "article": article_sentences()}
 
@@ -139,7 +124,7 @@ def main() -> None:
         "warm_passes": WARM_PASSES,
         "corpora": results,
     }
-    write_json_atomically(RESULTS, record)
+    write_results(RESULTS, record)
     print(format_table(record))
     print(f"written: {RESULTS.relative_to(ROOT)}")
 

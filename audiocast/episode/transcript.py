@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 from audiocast.model import Chapter, Cue
@@ -19,8 +20,8 @@ def webvtt(cues: list[Cue]) -> str:
     """One cue per spoken sentence; the text is what the page shows, not the spoken form."""
     lines = ["WEBVTT", ""]
     for number, cue in enumerate(cues, start=1):
-        # "-->" inside a cue would end it early; WebVTT has no escape for it
-        text = cue.text.replace("-->", "→")
+        # cue text is markup in WebVTT: & < > must be escaped; "-->" would end the cue early
+        text = html.escape(cue.text.replace("-->", "→"), quote=False)
         lines += [str(number), f"{vtt_timestamp(cue.start)} --> {vtt_timestamp(cue.end)}", text, ""]
     return "\n".join(lines)
 

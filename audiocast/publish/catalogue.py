@@ -8,6 +8,7 @@ rebuild can tell which pages are already up to date without rendering them.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import re
@@ -184,6 +185,7 @@ def read_cues(path: Path) -> list[Cue]:
             continue  # the WEBVTT header, a NOTE or a STYLE block
         start, _, end = lines[timing].partition("-->")
         text = " ".join(line.strip() for line in lines[timing + 1 :] if line.strip())
+        text = html.unescape(text)  # the episode stage escapes & < > as WebVTT requires
         if text:
             cues.append(Cue(_vtt_seconds(start), _vtt_seconds(end.split()[0]), text))
     return cues

@@ -62,6 +62,8 @@ def test_webvtt_and_chapters_json():
     vtt = webvtt([Cue(0.0, 1.25, "Раз --> два"), Cue(3661.5, 3662.0, "Три")])
     assert vtt.splitlines()[:4] == ["WEBVTT", "", "1", "00:00:00.000 --> 00:00:01.250"]
     assert "Раз → два" in vtt
+    escaped = webvtt([Cue(0.0, 1.0, "<script>alert(1)</script> & Co")])
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in escaped
     assert "01:01:01.500 --> 01:01:02.000" in vtt
     assert vtt_timestamp(59.9996) == "00:01:00.000"
     document = json.loads(chapters_json([Chapter(0.0, 12.3456, "Вступление")], "Эпизод"))

@@ -109,18 +109,28 @@ def write_episode(episodes_dir: Path, number: int, **fields) -> Path:
     return folder
 
 
-@pytest.fixture
-def serve_folder():
-    """Start `audiocast serve`'s server on a free port for a folder; stopped after the test."""
-    servers = []
+class Servers:
+    """`audiocast serve`'s server for folders, each on its own free port (so each is its own
+    origin); all stopped by stop()."""
 
-    def start(folder: Path) -> str:
+    def __init__(self) -> None:
+        self.running = []
+
+    def __call__(self, folder: Path) -> str:
         server = make_server(folder, "127.0.0.1", 0)
         threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-        servers.append(server)
+        self.running.append(server)
         return server_url(server)
 
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    def stop(self) -> None:
+        for server in self.running:
+            server.shutdown()
+            server.server_close()
+
+
+@pytest.fixture
+def serve_folder():
+    """Start a server for a folder; stopped after the test."""
+    servers = Servers()
+    yield servers
+    servers.stop()

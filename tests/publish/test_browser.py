@@ -4,15 +4,13 @@ by Playwright; no browser is downloaded), served by `audiocast serve`'s own serv
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from audiocast.publish.build import build
-from audiocast.publish.serve import make_server, server_url
-from tests.publish.conftest import synthetic_settings, write_episode
+from tests.publish.conftest import Servers, synthetic_settings, write_episode
 from tests.publish.test_pages import HOSTILE_TITLE
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -37,19 +35,10 @@ def browser():
 
 @pytest.fixture(scope="module")
 def servers():
-    """Start servers for folders, each on its own free port (so each is its own origin)."""
-    running = []
-
-    def start(folder: Path) -> str:
-        server = make_server(folder, "127.0.0.1", 0)
-        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-        running.append(server)
-        return server_url(server)
-
-    yield start
-    for server in running:
-        server.shutdown()
-        server.server_close()
+    """Servers for this module's folders, stopped after its last test."""
+    running = Servers()
+    yield running
+    running.stop()
 
 
 @pytest.fixture(scope="module")

@@ -163,3 +163,15 @@ def test_episodes_of_no_show_are_not_published(tmp_path):
     report = build(settings)
     assert not (settings.public_dir / "episodes" / orphan.name).exists()
     assert any("belong to no show" in warning for warning in report.warnings)
+
+
+def test_transcript_cues_round_trip_through_webvtt_escaping(tmp_path):
+    from audiocast.episode.transcript import webvtt
+    from audiocast.model import Cue
+    from audiocast.publish.catalogue import read_cues
+
+    path = tmp_path / "transcript.vtt"
+    text = "Заголовок <script>alert(1)</script> & «цитата»"
+    path.write_text(webvtt([Cue(0.5, 2.0, text)]), encoding="utf-8")
+    assert "<script>" not in path.read_text(encoding="utf-8")
+    assert [(c.start, c.end, c.text) for c in read_cues(path)] == [(0.5, 2.0, text)]
