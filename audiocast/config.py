@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 
 from audiocast.errors import ConfigError
@@ -35,6 +35,32 @@ class Show:
 
     def includes(self, category: str) -> bool:
         return not self.categories or category in self.categories
+
+
+@dataclass(frozen=True)
+class SiteSource:
+    """Where `audiocast sync` reads articles: `[[sources]]` in audiocast.toml."""
+
+    name: str
+    kind: str  # "wordpress" (its REST API) or "feed" (RSS/Atom with full content)
+    url: str  # the site's root for WordPress, the feed's address for a feed
+    max_pages: int = 5  # pages of the listing to read per sync (newest first)
+    per_page: int = 20
+    timeout_seconds: float = 20.0
+    max_bytes: int = 10_000_000  # a larger answer is refused
+    attempts: int = 3  # for time-outs, dropped connections, HTTP 429 and 5xx
+
+
+@dataclass(frozen=True)
+class Edition:
+    """An audio edition: one episode gathering several articles (`[[editions]]`)."""
+
+    slug: str  # e.g. "daily"
+    title: str  # e.g. "Главное за день"
+    show: str  # the slug of the show it is published in
+    categories: tuple[str, ...] = ()  # the site categories it gathers; empty: every article
+    max_articles: int = 10
+    hours: int = 24  # articles published in the last HOURS before the edition's time
 
 
 @dataclass(frozen=True)
@@ -74,6 +100,10 @@ class Settings:
     feed_limit: int = 100  # newest episodes in a feed; the pages list them all
     page_size: int = 20  # episodes per Episode List page
     shows: tuple[Show, ...] = ()  # none configured: one show of every article, named `show`
+    sources: tuple[SiteSource, ...] = ()
+    editions: tuple[Edition, ...] = ()
+    remove_missing: bool = True  # an article gone from its source leaves the feeds
+    workers: int = 0  # processes for a batch; 0: one per core
 
     def all_shows(self) -> tuple[Show, ...]:
         if self.shows:
@@ -155,6 +185,21 @@ def _settings_from(data: dict, folder: Path, path: Path) -> Settings:
             shows = _shows_from(value, folder, path, problems)
             if shows is not None:
                 values[key] = shows
+        elif key in ("sources", "editions"):
+            kind = SiteSource if key == "sources" else Edition
+            tables = _tables_from(value, kind, f"{path}: {key}", problems)
+            if tables is not None:
+                values[key] = tables
+        elif key == "remove_missing":
+            if not isinstance(value, bool):
+                problems.append(f"{path}: remove_missing must be true or false")
+                continue
+            values[key] = value
+        elif key == "workers":
+            if not isinstance(value, int) or value < 0:
+                problems.append(f"{path}: workers must be 0 (one per core) or a positive integer")
+                continue
+            values[key] = value
         elif key == "boilerplate":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 problems.append(f"{path}: boilerplate must be a list of strings")
@@ -215,6 +260,47 @@ def _shows_from(value, folder: Path, path: Path, problems: list[str]) -> tuple[S
     for slug in {s for s in slugs if slugs.count(s) > 1}:
         problems.append(f"{path}: two shows have the slug {slug!r}")
     return tuple(shows)
+
+
+_SOURCE_KINDS = ("wordpress", "feed")
+
+
+def _tables_from(value, kind, where: str, problems: list[str]) -> tuple | None:
+    """An array of tables as dataclasses of KIND, each value checked against its field's type."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        problems.append(f"{where} must be an array of tables ([[...]])")
+        return None
+    specs = {f.name: f for f in fields(kind)}
+    required = [f.name for f in fields(kind) if f.default is MISSING]
+    made = []
+    for index, table in enumerate(value):
+        here, before = f"{where}[{index}]", len(problems)
+        for key in table.keys() - specs.keys():
+            problems.append(f"{here}: unknown key {key!r} (known: {', '.join(specs)})")
+        for key in required:
+            if key not in table:
+                problems.append(f"{here}: {key} is required")
+        converted = {}
+        for key in table.keys() & specs.keys():
+            converted[key] = _typed(table[key], specs[key].type, f"{here}: {key}", problems)
+        if kind is SiteSource and table.get("kind") not in _SOURCE_KINDS:
+            problems.append(f"{here}: kind must be one of {', '.join(_SOURCE_KINDS)}")
+        if kind is SiteSource and not str(table.get("url", "")).startswith(("http://", "https://")):
+            problems.append(f"{here}: url must be an http or https address")
+        if len(problems) == before:
+            made.append(kind(**converted))
+    return tuple(made)
+
+
+def _typed(value, annotation: str, where: str, problems: list[str]):
+    expected = {"str": str, "int": int, "float": (int, float), "tuple[str, ...]": list}
+    wanted = expected.get(annotation, object)
+    if isinstance(value, bool) or not isinstance(value, wanted):
+        problems.append(f"{where} must be {annotation.replace('tuple[str, ...]', 'a list')}")
+        return value
+    if annotation == "tuple[str, ...]":
+        return tuple(str(v) for v in value)
+    return float(value) if annotation == "float" else value
 
 
 def _resolve_paths(settings: Settings, folder: Path) -> Settings:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "audiocast"
 # a stage may import the nouns and the stages before it, never the ones after
-ORDER = ["model", "errors", "resources", "config", "ingest", "script", "speech", "episode",
+ORDER = ["model", "errors", "retry", "resources", "config", "ingest", "script", "speech", "episode",
          "publish", "pipeline", "cli"]  # fmt: skip
 
 

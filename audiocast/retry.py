@@ -1,5 +1,6 @@
-"""For engines that speak over the network: a request-rate limit shared by threads, and
-retries with exponential backoff and jitter for failures that may pass."""
+"""Retrying what may pass (a dropped connection, a time-out, HTTP 429 or 5xx) with exponential
+backoff and jitter, and a request-rate limit shared by threads: for whatever talks to the
+network (speech engines, site sources)."""
 
 from __future__ import annotations
 
