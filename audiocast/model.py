@@ -40,11 +40,13 @@ class Article:
 
     @property
     def identity(self) -> str:
-        """What makes this article the same article across edits and re-runs."""
-        if self.url:
-            return self.url
+        """What makes this article the same article across edits and re-runs: the site's own id
+        first (a WordPress post keeps its id when its slug, and so its link, is edited; a feed
+        item keeps its GUID), then the canonical URL, then the file name."""
         if self.site_id:
             return f"site-id:{self.site_id}"
+        if self.url:
+            return self.url
         # no URL or id: the file name, so the identity does not depend on where the file lies
         return f"source:{PurePath(self.source).name}"
 
@@ -66,6 +68,8 @@ class Segment:
 
     `text` is what the page shows (the transcript); `spoken` is what the engine is given after
     every text rule. `chapter` names the chapter this segment opens, if it opens one.
+    `sting_before` asks for the short sting before it: in an edition, the start of each article
+    after the first.
     """
 
     kind: SegmentKind
@@ -73,6 +77,7 @@ class Segment:
     spoken: str
     pause_after: float  # seconds of silence after this segment
     chapter: str | None = None
+    sting_before: bool = False
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -126,6 +128,22 @@ def finish_article(
         lead=lead,
         warnings=warnings,
     )
+
+
+def article_fingerprint(article: Article) -> str:
+    """sha256 of what an episode says: title, author, date, category, language (the voice),
+    lead and body blocks. Tags, the URL and the source's modification time are left out, so a
+    re-save that changes nothing spoken keeps the fingerprint and needs no new episode."""
+    spoken = [
+        article.title,
+        article.author,
+        article.published.isoformat(),
+        article.category,
+        article.language,
+        article.lead,
+        [[block.kind.value, block.text] for block in article.body],
+    ]
+    return hashlib.sha256(json.dumps(spoken, ensure_ascii=False).encode()).hexdigest()
 
 
 _CYRILLIC = re.compile(r"[а-яёА-ЯЁ]")

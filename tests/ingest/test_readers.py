@@ -63,12 +63,16 @@ def test_azerbaijani_article_is_declared(settings):
     assert article.title == "Bakıda beş yeni tramvay xətti çəkiləcək"
 
 
-def test_identity_is_the_url_else_site_id_else_file_name(settings, tmp_path):
+def test_identity_is_the_site_id_else_url_else_file_name(settings, tmp_path):
     with_url = read_article(str(ARTICLES / "short-news.json"), settings)
     assert with_url.identity == "https://minval.az/news/130001"
     path = tmp_path / "sub" / "note.json"
     path.parent.mkdir()
-    path.write_text(json.dumps({"title": "T", "id": 42, "body": "Текст статьи."}))
+    # a site id wins over the URL: a WordPress post keeps its id when its link is edited
+    both = {"title": "T", "id": 42, "url": "https://minval.az/news/42", "body": "Текст статьи."}
+    path.write_text(json.dumps(both))
+    assert read_article(str(path), settings).identity == "site-id:42"
+    path.write_text(json.dumps({**both, "url": "https://minval.az/news/42-renamed"}))
     assert read_article(str(path), settings).identity == "site-id:42"
     path.write_text(json.dumps({"title": "T", "body": "Текст статьи."}))
     assert read_article(str(path), settings).identity == "source:note.json"
