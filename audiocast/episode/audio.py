@@ -1,8 +1,9 @@
-"""The episode's timeline: jingle, takes and pauses, placed at exact sample positions.
+"""The episode's timeline: jingle, takes, pauses and stings, placed at exact sample positions.
 
 The timeline is a plan, not a buffer: each clip is read (from the speech cache) when its
 samples are needed, so a fifty-minute episode never sits in memory whole. pydub generates the
-jingle and decodes a site's own jingle file.
+jingle and the sting (the short motif between the articles of an edition) and decodes a site's
+own jingle file.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from audiocast.speech.engine import Audio
 
 JINGLE_GAP_SECONDS = 0.4
 JINGLE = "jingle"  # the clip name of the jingle; takes are named by their cache key
+STING = "sting"  # the clip name of the sting, before each segment marked sting_before
+STING_GAP_SECONDS = 0.4  # between the sting and what it introduces
 _SILENCE_CHUNK = 1 << 16
 
 ClipLoader = Callable[[str], np.ndarray]  # clip name → int16 samples
@@ -73,11 +76,15 @@ class Timeline:
 
 
 def assemble(segments: list[Segment], takes: list[tuple[str, int]], rate: int,
-             jingle_length: int) -> Timeline:  # fmt: skip
+             jingle_length: int, sting_length: int = 0) -> Timeline:  # fmt: skip
     """Jingle, then each take (clip name, length) followed by its pause, then the jingle again.
+    A segment marked sting_before gets the sting (STING_LENGTH samples; none when 0) and a
+    short gap before its take; a chapter it opens starts at its take, so the sting closes the
+    chapter before.
 
     Cues and chapters are computed from sample positions, so they are exact in the result.
     """
+    sting_gap = int(STING_GAP_SECONDS * rate)
     gap = int(JINGLE_GAP_SECONDS * rate) if jingle_length else 0
     placements: list[Placement] = []
     cues: list[Cue] = []
@@ -86,6 +93,9 @@ def assemble(segments: list[Segment], takes: list[tuple[str, int]], rate: int,
         placements.append(Placement(0, jingle_length, JINGLE))
     position = jingle_length + gap
     for segment, (clip, length) in zip(segments, takes, strict=True):
+        if segment.sting_before and sting_length:
+            placements.append(Placement(position, sting_length, STING))
+            position += sting_length + sting_gap
         if segment.chapter:
             # The first chapter also holds the opening jingle.
             openings.append((position if openings else 0, segment.chapter))
@@ -116,6 +126,19 @@ def generated_jingle(rate: int) -> Audio:
         )
         chime += note.overlay(overtone).fade_in(10).fade_out(length - 40)
     return _to_audio(chime, rate)
+
+
+def generated_sting(rate: int) -> Audio:
+    """A short two-note motif (a rising fourth, 0.8 s) that marks the passage from one article
+    to the next: shorter and quieter than the jingle, so it reads as a divider, not a start."""
+    sting = AudioSegment.silent(duration=0, frame_rate=rate)
+    for frequency, length in ((659.25, 260), (880.0, 540)):
+        note = Sine(frequency, sample_rate=rate).to_audio_segment(duration=length, volume=-16.0)
+        overtone = Sine(frequency * 2, sample_rate=rate).to_audio_segment(
+            duration=length, volume=-28.0
+        )
+        sting += note.overlay(overtone).fade_in(10).fade_out(length - 40)
+    return _to_audio(sting, rate)
 
 
 def jingle_from_file(path: Path, rate: int) -> Audio:

@@ -17,6 +17,9 @@ AUDIO_FILE = "episode.mp3"
 INFO_FILE = "episode.json"
 TRANSCRIPT_FILE = "transcript.vtt"
 CHAPTERS_FILE = "chapters.json"
+# the article the episode was made from, as read (ingest/stored.py): what an audio edition
+# gathers from the store; an edition's own episode has none
+ARTICLE_FILE = "article.json"
 
 _STAGING = ".staging-"
 _OLD = ".old-"

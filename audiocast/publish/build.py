@@ -29,6 +29,7 @@ from audiocast.publish.catalogue import (
     PUBLISHED_FILES,
     Layout,
     PublishedEpisode,
+    belongs_to,
     check_site,
     episodes_of,
     layout_for,
@@ -137,7 +138,7 @@ def _plan(
             )
         )
     for episode in catalogue:
-        own_cards = [card for card in cards if card.show.includes(episode.category)]
+        own_cards = [card for card in cards if belongs_to(card.show, episode)]
         if own_cards:
             outputs += _episode_outputs(episode, own_cards, pages, context)
     for name, source in pages.static_files().items():
@@ -214,7 +215,7 @@ def _warnings(
     shows: tuple[Show, ...], catalogue: list[PublishedEpisode], cards: list[ShowCard]
 ) -> list[str]:
     warnings = [w for show in shows for w in show_warnings(show)]
-    published = [e for e in catalogue if any(c.show.includes(e.category) for c in cards)]
+    published = [e for e in catalogue if any(belongs_to(c.show, e) for c in cards)]
     silent = sum(1 for e in published if not e.has_audio)
     if silent:
         warnings.append(
@@ -236,7 +237,9 @@ def _write_outputs(outputs: list[Rendered | Copied], public_dir: Path, report: B
     previous = _load_manifest(manifest_path)
     current: dict[str, list] = {}
     public = str(public_dir)  # plain strings: a Path per output is measurable at 10,000 pages
-    for output in outputs:
+    # audio and other copied files first, then the pages and feeds that point at them, and
+    # removals last: a build stopped at any moment never publishes a link to a missing file
+    for output in sorted(outputs, key=lambda output: not isinstance(output, Copied)):
         known = previous.get(output.path)
         if known and known == [output.fingerprint, _size(os.path.join(public, output.path))]:
             current[output.path] = known

@@ -52,6 +52,7 @@ class PublishedEpisode:
     folder: Path
     files: dict[str, str]  # those of PUBLISHED_FILES that exist → "size:mtime_ns"
     digest: str  # changes whenever anything published about the episode changes
+    only_show: str = ""  # an audio edition: the slug of the one show it is published in
 
     @property
     def sort_key(self) -> tuple[float, str]:
@@ -170,7 +171,13 @@ def read_catalogue(episodes_dir: Path) -> Catalogue:
 
 def episodes_of(show: Show, catalogue: list[PublishedEpisode]) -> list[PublishedEpisode]:
     """The show's episodes, newest first (the catalogue's order)."""
-    return [episode for episode in catalogue if show.includes(episode.category)]
+    return [episode for episode in catalogue if belongs_to(show, episode)]
+
+
+def belongs_to(show: Show, episode: PublishedEpisode) -> bool:
+    """The show's categories decide; an audio edition (category "edition:<slug>") is, besides,
+    published only in the show its edition names, not in every show that gathers all."""
+    return show.includes(episode.category) and episode.only_show in ("", show.slug)
 
 
 def read_cues(path: Path) -> list[Cue]:
@@ -251,6 +258,7 @@ def _episode(folder: str, info: dict, raw: bytes, published: datetime) -> Publis
         folder=Path(folder),
         files=files,
         digest=digest.hexdigest(),
+        only_show=str((info.get("edition") or {}).get("show", "")),
     )
 
 

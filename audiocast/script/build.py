@@ -1,6 +1,13 @@
-"""Article → Script."""
+"""Article → Script.
+
+The body (`body_segments`), the template parts (`template_segments`) and chapter openings
+(`open_chapter`) are shared with audio editions (edition.py), so that an article's sentences
+come out the same in its own episode and in an edition, and its speech is taken from the cache.
+"""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from audiocast.model import Article, Block, BlockKind, Script, Segment, SegmentKind
 from audiocast.script.dates import date_in_words
@@ -43,15 +50,18 @@ def build_script(
         "language": language,
     }
     segments: list[Segment] = []
-    intro = _template_segments(templates, "intro", values, SegmentKind.INTRO, normalize)
-    segments += _opening(intro, titles["intro"], PAUSES["intro"])
-    segments += _body_segments(article, normalize)
-    outro = _template_segments(templates, "outro", values, SegmentKind.OUTRO, normalize)
-    segments += _opening(outro, titles["outro"], PAUSES["outro"])
+    intro = template_segments(templates, "intro", values, SegmentKind.INTRO, normalize)
+    segments += open_chapter(intro, titles["intro"], PAUSES["intro"])
+    segments += body_segments(article, normalize)
+    outro = template_segments(templates, "outro", values, SegmentKind.OUTRO, normalize)
+    segments += open_chapter(outro, titles["outro"], PAUSES["outro"])
     return Script(article=article, show=show, language=language, segments=segments)
 
 
-def _template_segments(templates, part, values, kind, normalize) -> list[Segment]:
+def template_segments(
+    templates: SpokenTemplates, part: str, values: dict, kind: SegmentKind, normalize: Normalizer
+) -> list[Segment]:
+    """The template PART rendered with VALUES (in values["language"]), one segment a sentence."""
     sentences = [
         sentence
         for line in templates.render_lines(part, values["language"], values)
@@ -60,30 +70,31 @@ def _template_segments(templates, part, values, kind, normalize) -> list[Segment
     return [Segment(kind, s, normalize(s), PAUSES["sentence"]) for s in sentences]
 
 
-def _opening(segments: list[Segment], chapter: str, last_pause: float) -> list[Segment]:
+def open_chapter(segments: list[Segment], chapter: str, last_pause: float) -> list[Segment]:
     """Mark the first segment as opening CHAPTER and give the last one a longer pause."""
     if not segments:
         return []
-    first = segments[0]
-    segments[0] = Segment(first.kind, first.text, first.spoken, first.pause_after, chapter)
-    last = segments[-1]
-    segments[-1] = Segment(last.kind, last.text, last.spoken, last_pause, last.chapter)
+    segments[0] = replace(segments[0], chapter=chapter)
+    segments[-1] = replace(segments[-1], pause_after=last_pause)
     return segments
 
 
-def _body_segments(article: Article, normalize: Normalizer) -> list[Segment]:
+def body_segments(article: Article, normalize: Normalizer, chapters: bool = True) -> list[Segment]:
+    """The lead and body as sentences and headings. With CHAPTERS, the body opens a chapter
+    named after the article and each sub-heading opens its own; without, none is marked (an
+    edition gives each article one chapter of its own)."""
     blocks = list(article.body)
     if article.lead and (not blocks or not blocks[0].text.startswith(article.lead[:40])):
         blocks.insert(0, Block(BlockKind.PARAGRAPH, article.lead))
     segments: list[Segment] = []
     # The body before the first sub-heading is one chapter named after the article.
-    pending_chapter: str | None = article.title
+    pending_chapter: str | None = article.title if chapters else None
     for block in blocks:
         if block.kind is BlockKind.HEADING:
             text = block.text.rstrip(".")
-            spoken = normalize(text)
+            chapter = text if chapters else None
             segments.append(
-                Segment(SegmentKind.HEADING, text, spoken, PAUSES["heading"], chapter=text)
+                Segment(SegmentKind.HEADING, text, normalize(text), PAUSES["heading"], chapter)
             )
             pending_chapter = None
             continue

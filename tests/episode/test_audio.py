@@ -7,7 +7,15 @@ import json
 import numpy as np
 import pytest
 
-from audiocast.episode.audio import JINGLE, JINGLE_GAP_SECONDS, assemble, generated_jingle
+from audiocast.episode.audio import (
+    JINGLE,
+    JINGLE_GAP_SECONDS,
+    STING,
+    STING_GAP_SECONDS,
+    assemble,
+    generated_jingle,
+    generated_sting,
+)
 from audiocast.episode.transcript import chapters_json, vtt_timestamp, webvtt
 from audiocast.model import Chapter, Cue, Segment, SegmentKind
 
@@ -56,6 +64,52 @@ def test_generated_jingle_is_short_and_audible():
     jingle = generated_jingle(RATE)
     assert 1.0 < jingle.duration < 3.0
     assert 2000 < np.abs(jingle.samples.astype(np.int32)).max() < 32767
+
+
+def test_a_sting_sits_before_each_marked_segment_and_its_chapter_starts_after_it():
+    segments = [
+        Segment(SegmentKind.INTRO, "Привет.", "Привет.", 0.5, chapter="Вступление"),
+        Segment(SegmentKind.HEADING, "Первая.", "Первая.", 0.5, chapter="Первая"),
+        Segment(SegmentKind.SENTENCE, "Раз.", "Раз.", 0.75),
+        Segment(SegmentKind.HEADING, "Два.", "Два.", 0.5, chapter="Вторая", sting_before=True),
+        Segment(SegmentKind.SENTENCE, "Три.", "Три.", 0.75),
+        Segment(SegmentKind.OUTRO, "Пока.", "Пока.", 0.5, chapter="Завершение"),
+    ]
+    clips = {name: tone(1.0) for name in "abcdef"}
+    clips |= {JINGLE: tone(1.0, 7), STING: tone(0.5, 99)}
+    takes = [(name, len(clips[name])) for name in "abcdef"]
+    with_sting = assemble(segments, takes, RATE, len(clips[JINGLE]), len(clips[STING]))
+    without = assemble(segments, takes, RATE, len(clips[JINGLE]))
+    shift = 0.5 + STING_GAP_SECONDS  # the sting and its gap, before the marked segment only
+    before, after = [c.start for c in without.cues], [c.start for c in with_sting.cues]
+    assert after[:3] == before[:3]
+    assert after[3:] == pytest.approx([t + shift for t in before[3:]], abs=1 / RATE)
+    assert with_sting.duration == pytest.approx(without.duration + shift, abs=1 / RATE)
+    # chapters start at their first take, also after a sting: the sting closes the one before
+    assert [c.title for c in with_sting.chapters] == ["Вступление", "Первая", "Вторая",
+                                                      "Завершение"]  # fmt: skip
+    assert [c.start for c in with_sting.chapters[1:]] == [after[1], after[3], after[5]]
+    samples = with_sting.render(clips.__getitem__)
+    sting_start = after[3] - shift
+    sting_samples = samples[round(sting_start * RATE) : round((sting_start + 0.5) * RATE)]
+    assert np.all(sting_samples == 99)
+    assert np.count_nonzero(samples == 99) == len(clips[STING])  # once, not before the first
+    gap = samples[round((sting_start + 0.5) * RATE) + 1 : round(after[3] * RATE) - 1]
+    assert len(gap) and not gap.any()
+
+
+def test_generated_sting_is_a_short_audible_motif_quieter_than_the_jingle():
+    sting, jingle = generated_sting(RATE), generated_jingle(RATE)
+    assert 0.6 < sting.duration < 1.0
+    peak = np.abs(sting.samples.astype(np.int32)).max()
+    assert 1000 < peak < np.abs(jingle.samples.astype(np.int32)).max()
+    # two notes: the pitch rises from the first half to the second
+    samples = sting.samples.astype(np.int32)
+    half = len(samples) // 2
+    first, second = (
+        np.count_nonzero(np.diff(np.sign(p))) for p in (samples[:half], samples[half:])
+    )
+    assert second > first
 
 
 def test_webvtt_and_chapters_json():
