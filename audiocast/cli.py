@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -15,12 +16,14 @@ from audiocast import __version__
 from audiocast.config import Settings, load_settings
 from audiocast.errors import AudiocastError
 from audiocast.model import SegmentKind
-from audiocast.pipeline import EpisodeResult, Pipeline
+from audiocast.pipeline import EpisodeResult, Pipeline, find_edition
 from audiocast.publish.build import build
 from audiocast.publish.serve import make_server, server_url
 from audiocast.resources import samples_dir
 from audiocast.speech.engine import voice_problem
 from audiocast.speech.voices import find_voice
+from audiocast.state import SyncState
+from audiocast.sync import STATE_FILE, StopFlag, sync_once
 
 _PARAGRAPH_END = 0.8  # a pause this long or longer ends a paragraph in the script preview
 
@@ -58,6 +61,19 @@ def _parser() -> argparse.ArgumentParser:
     episode.add_argument("--voice", help="voice profile (default: by the article's language)")
     episode.set_defaults(run=_episode)
 
+    edition = commands.add_parser(
+        "edition", help="one episode gathering several articles, a chapter each"
+    )
+    edition.add_argument(
+        "sources", nargs="*", metavar="SOURCE",
+        help="file or http(s) URL, in the order to be heard (default: the stored episodes "
+        "of the edition's last hours and categories)",
+    )  # fmt: skip
+    edition.add_argument("--edition", help="edition slug (default: the first configured)")
+    edition.add_argument("--at", help="the edition's date and time, ISO 8601 (default: now)")
+    edition.add_argument("--voice", help="voice profile (default: by the show's language)")
+    edition.set_defaults(run=_edition)
+
     script = commands.add_parser("script", help="print the script as it will be spoken")
     script.add_argument("source", metavar="SOURCE")
     script.add_argument("--show", help="show name (default: from audiocast.toml)")
@@ -83,6 +99,19 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0: any)")
     serve.add_argument("--no-build", action="store_true", help="serve public/ as it is")
     serve.set_defaults(run=_serve)
+
+    sync = commands.add_parser(
+        "sync", help="new and edited site articles → episodes; removed ones dropped; rebuild"
+    )
+    sync.add_argument("--workers", type=int, help="processes (default: one per core)")
+    sync.add_argument(
+        "--watch", type=float, metavar="SECONDS", help="run again every SECONDS until stopped"
+    )
+    sync.add_argument("--no-build", action="store_true", help="do not rebuild public/")
+    sync.set_defaults(run=_sync)
+
+    status = commands.add_parser("status", help="what sync has pending, done and failed")
+    status.set_defaults(run=_status)
     return parser
 
 
@@ -92,6 +121,34 @@ def _episode(arguments, settings: Settings, errors: Console) -> int:
     if len(arguments.sources) > 1:
         _summary(results, failures, errors)
     return 1 if failures else 0
+
+
+def _edition(arguments, settings: Settings, errors: Console) -> int:
+    edition = find_edition(settings, arguments.edition)
+    at = _iso_datetime(arguments.at) if arguments.at else None
+    pipeline = Pipeline(settings)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=errors, transient=True) as progress:
+        sentences = progress.add_task(f"edition {edition.slug}", total=None)
+        try:
+            result = pipeline.make_edition(
+                arguments.sources, edition, at, arguments.voice,
+                on_take=lambda: progress.advance(sentences),
+            )  # fmt: skip
+        except AudiocastError as exc:
+            errors.print(f"error: {exc}", markup=False)
+            return 1
+    for warning in result.warnings:
+        errors.print(f"warning: {warning}", markup=False)
+    print(f"{result.folder}\t{result.info.duration:.1f}s\t{result.info.title}")
+    return 0
+
+
+def _iso_datetime(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise AudiocastError(f"--at {text!r}: not an ISO 8601 date and time") from exc
 
 
 def _demo(arguments, settings: Settings, errors: Console) -> int:
@@ -216,3 +273,94 @@ def _voices(arguments, settings: Settings, errors: Console) -> int:
         table.add_row(voice.name, voice.engine, voice.language, usable, voice.description)
     Console(highlight=False, soft_wrap=True).print(table)
     return 0
+
+
+def _sync(arguments, settings: Settings, errors: Console) -> int:
+    if not settings.sources:
+        raise AudiocastError("no [[sources]] in audiocast.toml: nothing to sync")
+    stop = StopFlag()
+    stop.install()
+    while True:
+        report = _sync_with_progress(settings, arguments.workers, stop, errors)
+        if not arguments.no_build and not report.interrupted:
+            _build(arguments, settings, errors)
+        if arguments.watch is None or stop.set:
+            return 1 if report.failed or report.source_errors else 0
+        errors.print(f"next sync in {arguments.watch:g} s (Ctrl-C stops)", markup=False)
+        if stop.event.wait(arguments.watch):
+            return 0
+
+
+def _sync_with_progress(settings: Settings, workers, stop: StopFlag, errors: Console):
+    columns = (
+        TextColumn("sync"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=errors, transient=True) as progress:
+        task = progress.add_task("sync", total=None, status="reading sources")
+        failed = 0
+
+        def advance(outcome, total):
+            nonlocal failed
+            if outcome is None:
+                progress.update(task, total=total, status="")
+                return
+            failed += outcome.status == "failed"
+            status = f"[red]{failed} failed" if failed else ""
+            progress.update(task, advance=1, status=status)
+
+        report = sync_once(settings, workers=workers, stop=stop, on_progress=advance)
+    _sync_summary(report, errors)
+    return report
+
+
+def _sync_summary(report, errors: Console) -> None:
+    for message in report.source_errors:
+        errors.print(f"error: {message}", markup=False)
+    for message in report.problems:
+        errors.print(f"warning: {message}", markup=False)
+    for outcome in report.outcomes:
+        for warning in outcome.warnings:
+            errors.print(f"warning: {warning}", markup=False)
+        if outcome.status == "failed":
+            errors.print(f"error: {outcome.error}", markup=False)
+        else:
+            print(f"{outcome.episode_id}\t{outcome.seconds:.1f}s\t{outcome.title}")
+    if report.outcomes:
+        table = Table(title="sync")
+        for column in ("article", "result", "seconds", "sentences made"):
+            table.add_column(column)
+        for outcome in report.outcomes:
+            result = outcome.episode_id if outcome.status == "made" else "[red]failed"
+            table.add_row(outcome.title, result, f"{outcome.seconds:.1f}", str(outcome.synthesized))
+        errors.print(table)
+    made = len(report.outcomes) - len(report.failed)
+    errors.print(
+        f"{made} made, {len(report.failed)} failed, {report.unchanged} unchanged, "
+        f"{len(report.removed)} removed, {len(report.source_errors)} sources down"
+        + (" — interrupted" if report.interrupted else ""),
+        markup=False,
+    )
+
+
+def _status(arguments, settings: Settings, errors: Console) -> int:
+    path = settings.episodes_dir / STATE_FILE
+    if not path.exists():
+        errors.print("no sync has run on this store yet", markup=False)
+        return 0
+    state = SyncState(path)
+    try:
+        rows = state.all()
+    finally:
+        state.close()
+    # one line per article, tab-separated, for people and scripts alike
+    order = {"failed": 0, "pending": 1, "done": 2, "removed": 3}
+    for row in sorted(rows, key=lambda r: (order.get(r.status, 9), r.title)):
+        fields = (row.status, row.title, row.source, row.episode_id or "-", row.updated_at)
+        print("\t".join(fields + ((row.error,) if row.error else ())))
+    counts = {s: sum(r.status == s for r in rows) for s in order}
+    print(", ".join(f"{count} {status}" for status, count in counts.items()))
+    return 1 if counts["failed"] else 0

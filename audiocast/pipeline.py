@@ -5,17 +5,27 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
 from audiocast import __version__
-from audiocast.config import Settings
+from audiocast.config import Edition, Settings, Show
 from audiocast.episode import store as store_files
-from audiocast.episode.audio import JINGLE, Timeline, assemble, generated_jingle, jingle_from_file
+from audiocast.episode.audio import (
+    JINGLE,
+    STING,
+    Timeline,
+    assemble,
+    generated_jingle,
+    generated_sting,
+    jingle_from_file,
+)
 from audiocast.episode.cover import cover_jpeg
 from audiocast.episode.encode import codec_gain_db, encode_mp3
 from audiocast.episode.loudness import (
@@ -28,10 +38,18 @@ from audiocast.episode.loudness import (
 from audiocast.episode.store import EpisodeStore
 from audiocast.episode.tags import EpisodeTags, write_tags
 from audiocast.episode.transcript import chapters_json, plain_transcript, webvtt
-from audiocast.errors import ArticleError, AudiocastError, EngineError
+from audiocast.errors import ArticleError, AudiocastError, ConfigError, EngineError
 from audiocast.ingest import read_article
+from audiocast.ingest.stored import read_stored_articles, stored_article_json
 from audiocast.model import Article, EpisodeInfo, Script
 from audiocast.script import SpokenTemplates, build_script
+from audiocast.script.edition import (
+    articles_in_language,
+    build_edition_script,
+    each_once,
+    edition_category,
+    gathered,
+)
 from audiocast.script.normalize import Normalizers
 from audiocast.speech.cache import SpeechCache
 from audiocast.speech.engine import Audio, EngineSet, voice_problem
@@ -39,8 +57,10 @@ from audiocast.speech.synthesize import synthesize_script
 from audiocast.speech.voices import VoiceProfile, find_voice, load_voices
 
 STAGES = ("ingest", "script", "speech", "assemble", "loudness", "encode", "tag")
-TRUE_PEAK_MARGIN_DB = 1.0
+TRUE_PEAK_MARGIN_DB = 1.5
 GUID_NAMESPACE = uuid.UUID("0b7a3c2e-5d1f-4e8a-9c6b-2f4d8e1a7b3c")
+DEFAULT_EDITION_SLUG = "daily"
+DEFAULT_EDITION_TITLE = "Главное за день"
 
 
 @dataclass
@@ -59,6 +79,26 @@ def episode_guid(article: Article) -> str:
     return str(uuid.uuid5(GUID_NAMESPACE, article.identity))
 
 
+def edition_guid(edition: Edition, when: datetime) -> str:
+    """One per edition and day: re-making the day's edition replaces it in place."""
+    return str(uuid.uuid5(GUID_NAMESPACE, f"edition:{edition.slug}:{when.date().isoformat()}"))
+
+
+def find_edition(settings: Settings, slug: str | None = None) -> Edition:
+    """The edition named SLUG, else the first configured; with none configured, the built-in
+    «Главное за день» published in the first show."""
+    editions = settings.editions or (
+        Edition(DEFAULT_EDITION_SLUG, DEFAULT_EDITION_TITLE, settings.all_shows()[0].slug),
+    )
+    if slug is None:
+        return editions[0]
+    for edition in editions:
+        if edition.slug == slug:
+            return edition
+    known = ", ".join(edition.slug for edition in editions)
+    raise ConfigError(f"editions: no edition {slug!r} (configured: {known})")
+
+
 class Pipeline:
     """Everything one run needs, loaded and checked once, then used for every article."""
 
@@ -72,6 +112,7 @@ class Pipeline:
         self.normalizers = Normalizers(settings.lexicon, settings.language)
         self.cache = SpeechCache(settings.cache_dir / "speech")
         self._jingles: dict[int, Audio] = {}
+        self._stings: dict[int, Audio] = {}
         self._store: EpisodeStore | None = None
 
     @property
@@ -139,29 +180,162 @@ class Pipeline:
 
     def make_episode(
         self,
-        source: str,
+        source: str | Article,
         voice_name: str | None = None,
         on_take: Callable[[], None] | None = None,
     ) -> EpisodeResult:
+        """An episode from a file or URL, or from an Article a site source already read."""
         timings: dict[str, float] = {}
         with _timed(timings, "ingest"):
-            article = self.read(source)
+            article = source if isinstance(source, Article) else self.read(source)
         with _timed(timings, "script"):
             script = self.script(article)
         voice = self.voice_for(article, voice_name)
+        # the article itself is kept beside its episode: editions gather it from the store
+        files = {store_files.ARTICLE_FILE: stored_article_json(article)}
+        return self._produce(script, voice, episode_guid(article), timings, on_take, files=files)
+
+    def make_edition(
+        self,
+        sources: Sequence[str | Article],
+        edition: Edition,
+        at: datetime | None = None,
+        voice_name: str | None = None,
+        on_take: Callable[[], None] | None = None,
+    ) -> EpisodeResult:
+        """One episode gathering several articles, a chapter each (script/edition.py), in the
+        language of the show it is published in (edition.show).
+
+        SOURCES are files, URLs or Articles in the order to be heard; with none, the articles
+        of the episodes in the store published in the edition's last `hours` before AT
+        (default: now), in its categories, newest first, at most `max_articles`. An article
+        that cannot be read, or is in another language, is left out with a warning; none left
+        is an ArticleError. Its GUID comes from the edition and AT's date in the site's zone."""
+        timings: dict[str, float] = {}
+        when = self._site_time(at)
+        show = self._show_of(edition)
+        warnings = _publication_warnings(edition, show)
+        with _timed(timings, "ingest"):
+            articles = self._edition_articles(sources, edition, when, show.language, warnings)
+        with _timed(timings, "script"):
+            normalizer = self.normalizers.for_language(show.language)
+            script = build_edition_script(
+                articles, edition, show.title, self.templates, normalizer,
+                language=show.language, when=when,
+            )  # fmt: skip
+        script.article.warnings.extend(warnings)
+        voice = self.voice_for(script.article, voice_name or show.voice)
+        # what the publish stage needs to put the edition in its show, and what it holds
+        about = {
+            "edition": {
+                "slug": edition.slug,
+                "show": show.slug,
+                "articles": [{"guid": episode_guid(a), "title": a.title} for a in articles],
+            }
+        }
+        guid = edition_guid(edition, when)
+        return self._produce(script, voice, guid, timings, on_take, info_extra=about)
+
+    def stored_articles(
+        self, edition: Edition, when: datetime, warnings: list[str]
+    ) -> list[Article]:
+        """The articles kept beside the store's episodes that EDITION gathers at WHEN (see
+        script.edition.gathered). One that cannot be read is left out, named in WARNINGS."""
+        paths = [
+            self.store.folder / name / store_files.ARTICLE_FILE for name in self.store.episode_ids()
+        ]
+        # an edition's own folder, or an episode made before articles were kept, has none
+        problems: list[str] = []
+        stored = read_stored_articles([path for path in paths if path.is_file()], problems)
+        found = gathered(stored, edition, when)
+        warnings += [f"{problem}; left out of the edition" for problem in problems]
+        return found
+
+    def _edition_articles(
+        self,
+        sources: Sequence[str | Article],
+        edition: Edition,
+        when: datetime,
+        language: str,
+        warnings: list[str],
+    ) -> list[Article]:
+        if sources:
+            articles = self._read_all(sources, warnings)
+        else:
+            articles = self.stored_articles(edition, when, warnings)
+        articles, other_language = articles_in_language(articles, language)
+        warnings += other_language
+        articles = each_once(articles)
+        if not sources:
+            articles = articles[: edition.max_articles]
+        if not articles:
+            reason = _nothing_to_gather(edition, when, sources)
+            raise ArticleError(f"edition {edition.slug}", reason)
+        return articles
+
+    def _read_all(self, sources: Sequence[str | Article], warnings: list[str]) -> list[Article]:
+        """The articles that can be read; each one that cannot is a warning, not the end."""
+        articles = []
+        for source in sources:
+            try:
+                article = source if isinstance(source, Article) else self.read(source)
+            except ArticleError as exc:
+                warnings.append(f"{exc}; left out of the edition")
+                continue
+            warnings += article.warnings
+            articles.append(article)
+        return articles
+
+    def _show_of(self, edition: Edition) -> Show:
+        for show in self.settings.all_shows():
+            if show.slug == edition.show:
+                return show
+        known = ", ".join(show.slug for show in self.settings.all_shows())
+        raise ConfigError(
+            f"editions: {edition.slug}: show {edition.show!r} is not a configured show "
+            f"(shows: {known})"
+        )
+
+    def _site_time(self, at: datetime | None) -> datetime:
+        """AT (default: now) in the site's time zone; a time without an offset is taken there."""
+        try:
+            zone = ZoneInfo(self.settings.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = UTC
+        if at is None:
+            return datetime.now(zone)
+        return at.astimezone(zone) if at.tzinfo else at.replace(tzinfo=zone)
+
+    def _produce(
+        self,
+        script: Script,
+        voice: VoiceProfile,
+        guid: str,
+        timings: dict[str, float],
+        on_take: Callable[[], None] | None,
+        *,
+        files: dict[str, str] | None = None,
+        info_extra: dict | None = None,
+    ) -> EpisodeResult:
+        """What every episode shares, after its script: speech → assemble → loudness →
+        encode → tags → store. FILES (name → text) are stored beside the episode; INFO_EXTRA
+        is added to its episode.json."""
+        article = script.article
         with _timed(timings, "speech"):
             speech, voice = self._speak(article, script, voice, on_take)
         with _timed(timings, "assemble"):
-            jingle = self._jingle(speech.rate)
+            clips = {JINGLE: self._jingle(speech.rate), STING: self._sting(speech.rate)}
             takes = [(take.key, take.length) for take in speech.takes]
-            timeline = assemble(script.segments, takes, speech.rate, len(jingle.samples))
+            timeline = assemble(
+                script.segments, takes, speech.rate,
+                len(clips[JINGLE].samples), len(clips[STING].samples),
+            )  # fmt: skip
 
             def load(clip: str) -> np.ndarray:
-                return jingle.samples if clip == JINGLE else self.cache.samples(clip)
+                return clips[clip].samples if clip in clips else self.cache.samples(clip)
 
         with _timed(timings, "loudness"):
             levelling = self._levelling(timeline, load)
-        guid = episode_guid(article)
         episode_id = guid.replace("-", "")[:16]
         staging = self.store.staging(episode_id)
         try:
@@ -178,13 +352,21 @@ class Pipeline:
                 info = self._info(article, script, voice, guid, episode_id, timeline, levelling)
                 write_tags(audio_path, self._tags(info, timeline))
                 info.audio_bytes = audio_path.stat().st_size
-                self._write_sidecars(staging, info, timeline)
+                self._write_sidecars(staging, info, timeline, info_extra or {})
+                for name, text in (files or {}).items():
+                    (staging / name).write_text(text, encoding="utf-8")
                 folder = self.store.commit(staging, episode_id)
         except BaseException:
             self.store.discard(staging)
             raise
         return EpisodeResult(
-            source, info, folder, speech.synthesized, speech.cached, article.warnings, timings
+            article.source,
+            info,
+            folder,
+            speech.synthesized,
+            speech.cached,
+            article.warnings,
+            timings,
         )
 
     def _levelling(self, timeline: Timeline, load) -> Levelling:
@@ -208,6 +390,11 @@ class Pipeline:
             path = self.settings.jingle
             self._jingles[rate] = jingle_from_file(path, rate) if path else generated_jingle(rate)
         return self._jingles[rate]
+
+    def _sting(self, rate: int) -> Audio:
+        if rate not in self._stings:
+            self._stings[rate] = generated_sting(rate)
+        return self._stings[rate]
 
     def _info(self, article, script, voice, guid, episode_id, timeline, levelling) -> EpisodeInfo:
         return EpisodeInfo(
@@ -251,14 +438,38 @@ class Pipeline:
         )
 
     @staticmethod
-    def _write_sidecars(folder: Path, info: EpisodeInfo, timeline) -> None:
+    def _write_sidecars(folder: Path, info: EpisodeInfo, timeline, extra: dict) -> None:
         (folder / store_files.TRANSCRIPT_FILE).write_text(webvtt(timeline.cues), encoding="utf-8")
         (folder / store_files.CHAPTERS_FILE).write_text(
             chapters_json(timeline.chapters, info.title), encoding="utf-8"
         )
         (folder / store_files.INFO_FILE).write_text(
-            json.dumps(asdict(info), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            json.dumps(asdict(info) | extra, ensure_ascii=False, indent=2) + "\n",
+            encoding="utf-8",
         )
+
+
+def _publication_warnings(edition: Edition, show: Show) -> list[str]:
+    """An edition is published in its show only if that show gathers the edition's category
+    (see publish/catalogue.py): say so now rather than leave it out of every feed silently."""
+    category = edition_category(edition.slug)
+    if show.includes(category):
+        return []
+    return [
+        f"edition {edition.slug}: show {show.slug} gathers only {', '.join(show.categories)}; "
+        f"add {category!r} to its categories, or the edition is in no feed"
+    ]
+
+
+def _nothing_to_gather(edition: Edition, when: datetime, sources: Sequence) -> str:
+    if sources:
+        return "none of the articles given can go into it"
+    since = when - timedelta(hours=edition.hours)
+    categories = f" in {', '.join(edition.categories)}" if edition.categories else ""
+    return (
+        f"no episode in the store was published between {since:%Y-%m-%d %H:%M} and "
+        f"{when:%Y-%m-%d %H:%M}{categories}"
+    )
 
 
 def _first_sentence(script: Script) -> str:
@@ -277,4 +488,12 @@ def _timed(timings: dict[str, float], stage: str):
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
 
 
-__all__ = ["STAGES", "AudiocastError", "EpisodeResult", "Pipeline", "episode_guid"]
+__all__ = [
+    "STAGES",
+    "AudiocastError",
+    "EpisodeResult",
+    "Pipeline",
+    "edition_guid",
+    "episode_guid",
+    "find_edition",
+]

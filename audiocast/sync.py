@@ -1,0 +1,283 @@
+"""`audiocast sync`: site sources → new and edited articles → episodes (on every core) →
+removed articles dropped → feeds and pages rebuilt. Safe to interrupt and to run again.
+
+Order of writes, so that a run killed at any moment leaves nothing broken: an episode is
+committed to the store atomically, then recorded in the state database; a killed run's
+unrecorded episode is simply made again (same GUID, same folder) by the next run. The public
+folder is rebuilt last, and the build writes audio before the feeds that point at it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import signal
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from multiprocessing import get_context
+from pathlib import Path
+
+from audiocast.config import Settings
+from audiocast.errors import AudiocastError, SourceError
+from audiocast.ingest.site import SiteArticle, read_source, still_published
+from audiocast.model import Article
+from audiocast.pipeline import Pipeline
+from audiocast.speech.engine import EngineSet, max_in_flight
+from audiocast.speech.voices import find_voice, load_voices
+from audiocast.state import PENDING, REMOVED, SyncState
+
+STATE_FILE = ".audiocast-sync.sqlite"
+SITE_ID_PREFIX = "site-id:"  # Article.identity of an article with a site id
+LOCK_FILE = ".audiocast-sync.lock"
+
+
+@dataclass
+class Outcome:
+    """What happened to one article in this run."""
+
+    identity: str
+    title: str
+    status: str  # made | failed
+    episode_id: str | None = None
+    error: str | None = None
+    seconds: float = 0.0
+    synthesized: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SyncReport:
+    sources_read: list[str] = field(default_factory=list)
+    source_errors: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # single posts a source could not give
+    outcomes: list[Outcome] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    interrupted: bool = False
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+
+class SyncLocked(AudiocastError):
+    pass
+
+
+class SyncLock:
+    """One sync per episode store: an exclusive flock on a file beside it, released by the
+    kernel when the process dies, so a killed sync never leaves a stale lock behind."""
+
+    def __init__(self, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / LOCK_FILE
+        self._handle = None
+
+    def __enter__(self) -> SyncLock:
+        handle = open(self.path, "a+")  # noqa: SIM115 - held for the lock's lifetime
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise SyncLocked(f"another sync is running on this store (pid {holder})") from exc
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self._handle = handle
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._handle is not None:
+            self._handle.close()
+
+
+class StopFlag:
+    """Set by SIGINT/SIGTERM: the run finishes the episodes in flight and stops cleanly."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+
+    def install(self) -> None:
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, lambda *_: self.event.set())
+
+    @property
+    def set(self) -> bool:
+        return self.event.is_set()
+
+
+def sync_once(
+    settings: Settings,
+    *,
+    workers: int | None = None,
+    stop: StopFlag | None = None,
+    on_progress: Callable[[Outcome | None, int], None] | None = None,
+    engines: EngineSet | None = None,
+) -> SyncReport:
+    """One sync run under the store's lock. ON_PROGRESS(outcome, total) is called once with
+    (None, total) when the work is known and then after each article. ENGINES (for tests:
+    engines that count their calls) is used when the articles are made in this process."""
+    stop = stop or StopFlag()
+    report = SyncReport()
+    with SyncLock(settings.episodes_dir):
+        state = SyncState(settings.episodes_dir / STATE_FILE)
+        try:
+            pending = _gather(settings, state, report)
+            if on_progress:
+                on_progress(None, len(pending))
+            _make_all(settings, state, pending, report, workers, stop, on_progress, engines)
+        finally:
+            state.close()
+    return report
+
+
+def _gather(settings: Settings, state: SyncState, report: SyncReport) -> list[SiteArticle]:
+    """Read every source; record what each lists now; return what needs an episode."""
+    pending: list[SiteArticle] = []
+    for source in settings.sources:
+        try:
+            listing = read_source(source, settings)
+        except SourceError as exc:
+            report.source_errors.append(str(exc))  # its articles are left as they are
+            continue
+        report.sources_read.append(source.name)
+        report.problems.extend(listing.problems)
+        for item in listing.articles:
+            article = item.article
+            status = state.seen(
+                article.identity, source.name, article.title, article.url, article.category,
+                item.modified.isoformat(), item.content_hash,
+            )  # fmt: skip
+            if status == PENDING:
+                pending.append(item)
+            else:
+                report.unchanged += 1
+        if settings.remove_missing:
+            try:
+                _remove_missing(settings, state, source, listing, report)
+            except SourceError as exc:  # could not confirm: remove nothing this time
+                report.source_errors.append(str(exc))
+    return pending
+
+
+def _remove_missing(settings, state, source, listing, report) -> None:
+    """Articles of this source that its listing should hold but does not: deleted or
+    unpublished. One older than the listing's window is not judged (it fell off), and
+    WordPress is asked once more by id before anything is removed."""
+    missing = [
+        known
+        for known in state.all(source.name)
+        if known.identity not in listing.identities
+        and known.status != REMOVED
+        and listing.would_list(datetime.fromisoformat(known.modified))
+    ]
+    if not missing:
+        return
+    site_ids = [k.identity.removeprefix(SITE_ID_PREFIX) for k in missing]
+    alive = still_published(source, [s for s, k in zip(site_ids, missing, strict=True)
+                                     if k.identity.startswith(SITE_ID_PREFIX)])  # fmt: skip
+    for known, site_id in zip(missing, site_ids, strict=True):
+        if site_id in alive:
+            continue
+        if known.episode_id:
+            _remove_episode(settings.episodes_dir, known.episode_id)
+        state.removed(known.identity)
+        report.removed.append(known.title)
+
+
+def _remove_episode(episodes_dir: Path, episode_id: str) -> None:
+    folder = episodes_dir / episode_id
+    if folder.exists():
+        doomed = episodes_dir / f".removed-{episode_id}-{os.getpid()}"
+        os.replace(folder, doomed)  # gone from the store in one step, then deleted
+        shutil.rmtree(doomed, ignore_errors=True)
+
+
+def _make_all(settings, state, pending, report, workers, stop, on_progress, engines) -> None:
+    workers = _worker_count(settings, workers)
+    if workers == 1 or len(pending) <= 1:
+        pipeline = Pipeline(settings, engines)
+        for item in pending:
+            if stop.set:
+                report.interrupted = True
+                break
+            _record(state, item, _make_one(pipeline, item.article, _voice(settings, item)),
+                    report, on_progress)  # fmt: skip
+        return
+    context = get_context("spawn")  # no fork after threads: rich's refresher, engine pools
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start,
+                             initargs=(settings,)) as pool:  # fmt: skip
+        futures: dict[Future, SiteArticle] = {
+            pool.submit(_worker_make, item.article, _voice(settings, item)): item
+            for item in pending
+        }
+        for future, item in futures.items():
+            if stop.set:
+                report.interrupted = True
+                pool.shutdown(wait=True, cancel_futures=True)
+            if future.cancelled():
+                continue
+            _record(state, item, future.result(), report, on_progress)
+
+
+def _record(state, item: SiteArticle, outcome: Outcome, report, on_progress) -> None:
+    if outcome.status == "made":
+        state.made(outcome.identity, item.content_hash, outcome.episode_id)
+    else:
+        state.failed(outcome.identity, outcome.error or "failed")
+    report.outcomes.append(outcome)
+    if on_progress:
+        on_progress(outcome, 0)
+
+
+def _worker_count(settings: Settings, requested: int | None) -> int:
+    """All cores for offline engines; one process for a network engine, which gets its
+    concurrency from requests in flight instead."""
+    count = requested or settings.workers or os.cpu_count() or 1
+    voice = find_voice(load_voices(settings.voices_dir), settings.voice)
+    engine = EngineSet().get(voice.engine)
+    return 1 if max_in_flight(engine, voice) > 1 else count
+
+
+def _voice(settings: Settings, item: SiteArticle) -> str | None:
+    """The voice of the first show that gathers this article's category and names one."""
+    for show in settings.all_shows():
+        if show.voice and show.includes(item.article.category):
+            return show.voice
+    return None
+
+
+_worker_pipeline: Pipeline | None = None  # one per worker process, made by its initializer
+
+
+def _worker_start(settings: Settings) -> None:
+    global _worker_pipeline
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    _worker_pipeline = Pipeline(settings)
+
+
+def _worker_make(article: Article, voice: str | None) -> Outcome:
+    assert _worker_pipeline is not None
+    return _make_one(_worker_pipeline, article, voice)
+
+
+def _make_one(pipeline: Pipeline, article: Article, voice: str | None) -> Outcome:
+    start = time.perf_counter()
+    try:
+        result = pipeline.make_episode(article, voice)
+    except AudiocastError as exc:
+        return Outcome(article.identity, article.title, "failed", error=str(exc),
+                       seconds=time.perf_counter() - start)  # fmt: skip
+    return Outcome(
+        article.identity, article.title, "made", result.info.episode_id,
+        seconds=time.perf_counter() - start, synthesized=result.synthesized,
+        warnings=result.warnings,
+    )  # fmt: skip
