@@ -285,7 +285,8 @@ def _sync(arguments, settings: Settings, errors: Console) -> int:
         if not arguments.no_build and not report.interrupted:
             _build(arguments, settings, errors)
         if arguments.watch is None or stop.set:
-            return 1 if report.failed or report.source_errors else 0
+            failed = report.failed or report.source_errors
+            return 1 if failed or any(e.status == "failed" for e in report.editions) else 0
         errors.print(f"next sync in {arguments.watch:g} s (Ctrl-C stops)", markup=False)
         if stop.event.wait(arguments.watch):
             return 0
@@ -322,7 +323,7 @@ def _sync_summary(report, errors: Console) -> None:
         errors.print(f"error: {message}", markup=False)
     for message in report.problems:
         errors.print(f"warning: {message}", markup=False)
-    for outcome in report.outcomes:
+    for outcome in report.outcomes + report.editions:
         for warning in outcome.warnings:
             errors.print(f"warning: {warning}", markup=False)
         if outcome.status == "failed":

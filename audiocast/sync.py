@@ -58,6 +58,7 @@ class SyncReport:
     outcomes: list[Outcome] = field(default_factory=list)
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
+    editions: list[Outcome] = field(default_factory=list)
     interrupted: bool = False
 
     @property
@@ -134,6 +135,9 @@ def sync_once(
             if on_progress:
                 on_progress(None, len(pending))
             _make_all(settings, state, pending, report, workers, stop, on_progress, engines)
+            changed = len(report.outcomes) > len(report.failed) or report.removed
+            if settings.editions and changed and not stop.set:
+                _make_editions(settings, report, engines)
         finally:
             state.close()
     return report
@@ -226,6 +230,25 @@ def _make_all(settings, state, pending, report, workers, stop, on_progress, engi
             if future.cancelled():
                 continue
             _record(state, item, future.result(), report, on_progress)
+
+
+def _make_editions(settings: Settings, report: SyncReport, engines) -> None:
+    """Each configured edition again, from the episodes now in the store (its GUID is the
+    edition's and the day's: a second sync the same day replaces it in place)."""
+    pipeline = Pipeline(settings, engines)
+    for edition in settings.editions:
+        start = time.perf_counter()
+        try:
+            result = pipeline.make_edition([], edition)
+        except AudiocastError as exc:
+            outcome = Outcome(edition.slug, edition.title, "failed", error=str(exc))
+        else:
+            outcome = Outcome(
+                edition.slug, result.info.title, "made", result.info.episode_id,
+                synthesized=result.synthesized, warnings=result.warnings,
+            )  # fmt: skip
+        outcome.seconds = time.perf_counter() - start
+        report.editions.append(outcome)
 
 
 def _record(state, item: SiteArticle, outcome: Outcome, report, on_progress) -> None:

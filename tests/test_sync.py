@@ -264,3 +264,18 @@ def _watch_feed(feed: Path, stop: threading.Event, checks: list[str]) -> None:
         except Exception as exc:  # noqa: BLE001 - any failure to parse is the finding
             checks.append(f"{type(exc).__name__}: {exc}")
         time.sleep(0.02)
+
+
+def test_sync_assembles_the_configured_edition_from_what_it_made(site, tmp_path):
+    from audiocast.config import Edition
+
+    edition = Edition("daily", "Главное за день", "all", hours=24 * 365 * 5)
+    settings = settings_for(tmp_path, wordpress(site), editions=(edition,))
+    report = sync(settings)
+    (made,) = report.editions
+    assert made.status == "made", made.error
+    info = json.loads((settings.episodes_dir / made.episode_id / "episode.json").read_text())
+    titles = {chapter["title"] for chapter in info["chapters"]}
+    assert {o.title for o in report.outcomes} <= titles
+    # nothing new: no new edition either
+    assert sync(settings).editions == []
