@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 from multiprocessing import get_context
@@ -224,12 +225,18 @@ def _make_all(settings, state, pending, report, workers, stop, on_progress, engi
             for item in pending
         }
         for future, item in futures.items():
-            if stop.set:
-                report.interrupted = True
-                pool.shutdown(wait=True, cancel_futures=True)
+            if stop.set and not report.interrupted:
+                report.interrupted = True  # the articles in flight finish; the rest wait
+                pool.shutdown(wait=False, cancel_futures=True)
             if future.cancelled():
                 continue
-            _record(state, item, future.result(), report, on_progress)
+            try:
+                outcome = future.result()
+            except BrokenProcessPool as exc:  # a worker killed or crashed: report, go on
+                article = item.article
+                reason = f"{article.source}: the worker process died ({exc})"
+                outcome = Outcome(article.identity, article.title, "failed", error=reason)
+            _record(state, item, outcome, report, on_progress)
 
 
 def _make_editions(settings: Settings, report: SyncReport, engines) -> None:
