@@ -5,7 +5,6 @@ the show its edition names."""
 from __future__ import annotations
 
 import json
-import subprocess
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -27,21 +26,13 @@ from audiocast.publish.catalogue import read_cues
 from audiocast.script.edition import build_edition_script
 from audiocast.speech.engine import EngineSet
 from tests.conftest import ARTICLES, CountingEspeak, make_settings
+from tests.episode.test_episode_file import decode
 
 BAKU = timezone(timedelta(hours=4))
 DAILY = Edition(slug="daily", title="Главное за день", show="all")
 SOURCES = [str(ARTICLES / name) for name in ("short-news.json", "plain-note.txt",
                                               "minval-baku-kiev.md")]  # fmt: skip
 RATE = 44100
-
-
-def decode(path: Path) -> np.ndarray:
-    raw = subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-ar", str(RATE),
-         "-"],
-        capture_output=True, check=True,
-    ).stdout  # fmt: skip
-    return np.frombuffer(raw, dtype=np.int16)
 
 
 def rms(samples: np.ndarray, start: float, end: float) -> float:

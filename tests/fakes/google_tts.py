@@ -89,11 +89,14 @@ class FakeGoogle:
                 handler.end_headers()
                 return
             payload = _envelope(self.fixed_mp3 or self._mp3_for(text))
-            handler.send_response(200)
-            handler.send_header("Content-Type", "application/json; charset=utf-8")
-            handler.send_header("Content-Length", str(len(payload)))
-            handler.end_headers()
-            handler.wfile.write(payload)
+            try:
+                handler.send_response(200)
+                handler.send_header("Content-Type", "application/json; charset=utf-8")
+                handler.send_header("Content-Length", str(len(payload)))
+                handler.end_headers()
+                handler.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                handler.close_connection = True  # the client gave up waiting: a time-out test
         finally:
             with self._lock:
                 self._in_flight -= 1
