@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -108,3 +109,20 @@ def test_undeclared_azerbaijani_article_goes_to_the_azerbaijani_voice(tmp_path):
     folder = Path(result.stdout.split("\t")[0])
     info = json.loads((folder / "episode.json").read_text(encoding="utf-8"))
     assert (info["language"], info["voice"]) == ("az", "az-espeak")
+
+
+def test_voices_says_why_a_profile_cannot_speak_here(tmp_path):
+    voices = tmp_path / "voices"
+    voices.mkdir()
+    (voices / "ru-piper.toml").write_text(
+        'engine = "piper"\nlanguage = "ru"\n[engine_options]\nmodel = "missing/ru.onnx"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "audiocast.toml").write_text('voices_dir = "voices"\n', encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "audiocast", "voices"], cwd=tmp_path, capture_output=True,
+        text=True, timeout=120, env={**os.environ, "COLUMNS": "400"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if "ru-piper" in line)
+    assert "no: voice ru-piper" in row and "Piper model not found" in row
