@@ -1,12 +1,11 @@
-"""Fetch one article page over http(s): time-out, size limit, clear errors."""
+"""Fetch one article page over http(s), through the site sources' transport: the same
+http(s)-only rule, time-out, size limit and retries, as an ArticleError naming the URL."""
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
-
-from audiocast import __version__
-from audiocast.errors import ArticleError
+from audiocast.config import SiteSource
+from audiocast.errors import ArticleError, SourceError
+from audiocast.ingest.site.transport import SiteClient
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 TIMEOUT_SECONDS = 20
@@ -14,15 +13,12 @@ TIMEOUT_SECONDS = 20
 
 def fetch_url(url: str) -> tuple[bytes, str]:
     """Return (body, content type) of URL, or raise ArticleError."""
-    request = urllib.request.Request(url, headers={"User-Agent": f"audiocast/{__version__}"})
+    page = SiteSource(url, "feed", url, timeout_seconds=TIMEOUT_SECONDS, max_bytes=MAX_PAGE_BYTES)
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-            data = response.read(MAX_PAGE_BYTES + 1)
-            content_type = response.headers.get("Content-Type", "")
-    except urllib.error.HTTPError as exc:
-        raise ArticleError(url, f"HTTP {exc.code} {exc.reason}") from exc
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise ArticleError(url, f"cannot fetch: {getattr(exc, 'reason', exc)}") from exc
-    if len(data) > MAX_PAGE_BYTES:
-        raise ArticleError(url, f"page is larger than {MAX_PAGE_BYTES // 1024 // 1024} MB")
-    return data, content_type
+        with SiteClient(page) as client:
+            answer = client.get(url, accept="text/html,application/xhtml+xml")
+    except SourceError as exc:
+        raise ArticleError(url, f"cannot fetch: {exc.reason.removeprefix(f'{url}: ')}") from exc
+    if answer.status >= 400:
+        raise ArticleError(url, f"HTTP {answer.status} {answer.reason}")
+    return answer.body, answer.header("Content-Type")

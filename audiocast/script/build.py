@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from audiocast.model import Article, Block, BlockKind, Script, Segment, SegmentKind
 from audiocast.script.dates import date_in_words
-from audiocast.script.normalize import Normalizer, normalizer_for
+from audiocast.script.normalize import Normalizer
 from audiocast.script.sentences import split_sentences
 from audiocast.script.templates import SpokenTemplates
 
@@ -36,10 +36,11 @@ def build_script(
     article: Article,
     show: str,
     templates: SpokenTemplates,
-    normalizer: Normalizer | None = None,
+    normalize: Normalizer,
 ) -> Script:
+    """NORMALIZE is the article language's text rules (a Pipeline builds them once, with the
+    site's lexicon)."""
     language = article.language
-    normalize = normalizer or normalizer_for(language)
     titles = CHAPTER_TITLES.get(language, CHAPTER_TITLES["ru"])
     values = {
         "show": show,
