@@ -69,7 +69,6 @@ class Settings:
 
     root: Path
     show: str = "Minval Politika"
-    site_url: str = ""
     language: str = "ru"  # for articles that do not say
     timezone: str = "UTC"  # for dates without an offset, e.g. "Asia/Baku"
     # Paragraphs of site chrome that extraction can leave in (subscribe boxes and the like):
