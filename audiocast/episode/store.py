@@ -4,13 +4,20 @@ An episode is built in a hidden staging folder and moved into place with rename(
 an existing episode moves the old folder aside first; if a run dies between the two renames,
 the next open of the store puts the old folder back. Readers skip hidden folders, so they see
 either the old episode or the new one, never a half-written one.
+
+Runs that commit at the same time (two `audiocast episode` runs of one article, sync workers)
+take turns: the renames happen under an exclusive flock on a hidden file in the store, released
+by the kernel if the run dies, so the last committer wins and no `.old-` folder is left behind.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 AUDIO_FILE = "episode.mp3"
@@ -23,6 +30,8 @@ ARTICLE_FILE = "article.json"
 
 _STAGING = ".staging-"
 _OLD = ".old-"
+# not audiocast/sync.py's lock file: a sync holds that one while its workers commit
+COMMIT_LOCK_FILE = ".audiocast-commit.lock"
 
 
 class EpisodeStore:
@@ -42,12 +51,13 @@ class EpisodeStore:
         """Move a finished staging folder into place as EPISODE_ID."""
         final = self.folder / episode_id
         old = self.folder / f"{_OLD}{episode_id}"
-        if final.exists():
+        with self._commit_lock():
+            if final.exists():
+                shutil.rmtree(old, ignore_errors=True)
+                os.replace(final, old)
+            os.replace(staging, final)
             shutil.rmtree(old, ignore_errors=True)
-            os.replace(final, old)
-        os.replace(staging, final)
-        shutil.rmtree(old, ignore_errors=True)
-        _fsync_dir(self.folder)
+            _fsync_dir(self.folder)
         return final
 
     def discard(self, staging: Path) -> None:
@@ -63,16 +73,32 @@ class EpisodeStore:
     def info(self, episode_id: str) -> dict:
         return json.loads((self.folder / episode_id / INFO_FILE).read_text(encoding="utf-8"))
 
+    @contextlib.contextmanager
+    def _commit_lock(self) -> Iterator[None]:
+        with open(self.folder / COMMIT_LOCK_FILE, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
+            yield
+
     def _recover(self) -> None:
+        olds = []
         for path in self.folder.iterdir():
             if path.name.startswith(_OLD):
+                olds.append(path)
+            elif path.name.startswith(_STAGING) and not _owner_alive(path.name):
+                shutil.rmtree(path, ignore_errors=True)
+        if not olds:
+            return
+        # an .old- folder is also there for a moment while another run commits: look again
+        # once it is done, so as not to move its old episode back in under its feet
+        with self._commit_lock():
+            for path in olds:
+                if not path.exists():
+                    continue
                 final = self.folder / path.name.removeprefix(_OLD)
                 if final.exists():
                     shutil.rmtree(path, ignore_errors=True)
                 else:
                     os.replace(path, final)  # the run died between the two renames
-            elif path.name.startswith(_STAGING) and not _owner_alive(path.name):
-                shutil.rmtree(path, ignore_errors=True)
 
 
 def _owner_alive(name: str) -> bool:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import http.client
+import socket
+import subprocess
+import sys
 from urllib.parse import urlsplit
 
 import pytest
 
-from audiocast.publish.serve import parse_range
+from audiocast.errors import AudiocastError
+from audiocast.publish.serve import make_server, parse_range
 
 
 @pytest.fixture
@@ -118,3 +122,80 @@ def test_one_connection_serves_several_requests(site):
         if body is not None:
             assert data == body
     connection.close()
+
+
+def test_ranges_with_absurdly_long_numbers_are_answered(site):
+    """More digits than int() takes (4,300): a start that long is past the end of the file (416);
+    an end or a suffix length that long covers the rest of it, as a short one past the end does;
+    leading zeros are still just zeros. All on one connection, which stays up."""
+    base, audio = site
+    size = len(audio)
+    huge = "9" * 5000
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+    for header, status, wanted in [
+        (f"bytes={huge}-", 416, None),
+        (f"bytes={huge}-{huge}", 416, None),
+        (f"bytes=0-{huge}", 206, (0, size - 1)),
+        (f"bytes=-{huge}", 206, (0, size - 1)),
+        (f"bytes={'0' * 5000}100-{'0' * 5000}199", 206, (100, 199)),
+        ("bytes=10000-9223372036854775807", 206, (10000, size - 1)),
+    ]:
+        connection.request("GET", "/episodes/abc/episode.mp3", headers={"Range": header})
+        response = connection.getresponse()
+        body = response.read()
+        assert response.status == status, header[:30]
+        if wanted is None:
+            assert response.headers["Content-Range"] == f"bytes */{size}"
+            assert body == b""
+        else:
+            first, last = wanted
+            assert response.headers["Content-Range"] == f"bytes {first}-{last}/{size}"
+            assert body == audio[first : last + 1]
+    connection.close()
+
+
+def test_a_name_too_long_for_the_system_is_not_found(site):
+    base, _ = site
+    too_long = [
+        "/" + "a" * 300,
+        "/episodes/" + "b" * 256 + "/episode.mp3",
+        "/episodes/abc/" + "c" * 300 + ".mp3",
+        "/episodes/abc/" + "d" * 300 + "/",
+    ]
+    for path in too_long:
+        for method in ("GET", "HEAD"):
+            assert request(base, path, method)[0].status == 404, (method, path[:20])
+
+
+def test_a_busy_port_is_one_line_from_make_server_and_the_cli(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        expected = f"cannot serve on 127.0.0.1:{port}: [Errno 98] Address already in use"
+        with pytest.raises(AudiocastError) as caught:
+            make_server(tmp_path, "127.0.0.1", port)
+        assert str(caught.value) == expected
+
+        (tmp_path / "audiocast.toml").write_text('timezone = "Asia/Baku"\n')
+        command = [sys.executable, "-m", "audiocast", "--site", str(tmp_path), "serve",
+                   "--no-build", "--port", str(port)]  # fmt: skip
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stderr) == (2, f"error: {expected}\n")
+
+
+@pytest.mark.parametrize("port", [-1, 65536, 70000])
+def test_a_port_out_of_range_is_refused_in_one_line(tmp_path, port):
+    with pytest.raises(AudiocastError) as caught:
+        make_server(tmp_path, "127.0.0.1", port)
+    assert str(caught.value) == f"port {port} is not a port (0–65535)"
+
+
+def test_a_host_that_does_not_resolve_is_refused_in_one_line(tmp_path):
+    with pytest.raises(AudiocastError) as caught:
+        make_server(tmp_path, "nonexistent.invalid", 0)
+    message = str(caught.value)
+    assert message.startswith("cannot serve on nonexistent.invalid:0: ")
+    assert "\n" not in message and "Errno" not in message
+    assert isinstance(caught.value.__cause__, socket.gaierror)
