@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import re
+import stat
+import sys
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from audiocast.errors import ConfigError
 
@@ -116,18 +120,69 @@ class Settings:
         return self.voice_by_language.get(language, self.voice)
 
 
+@dataclass(frozen=True)
+class _Range:
+    """The values a number setting may take, as its problem says them."""
+
+    low: float | None = None
+    high: float | None = None
+    above: bool = False  # LOW itself is not allowed
+    note: str = ""  # the unit, or what a value means
+
+    def admits(self, value: float) -> bool:
+        if self.low is not None and (value <= self.low if self.above else value < self.low):
+            return False
+        return self.high is None or value <= self.high
+
+    def __str__(self) -> str:
+        if self.low is not None and self.high is not None:
+            text = f"from {self.low:g} to {self.high:g}"
+        elif self.low is not None:
+            text = f"{'>' if self.above else '≥'} {self.low:g}"
+        else:
+            text = f"≤ {self.high:g}" if self.high is not None else ""
+        return f"{text} {self.note}".strip()
+
+
 _ALLOWED_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192)
-_PATH_KEYS = (
-    "episodes_dir",
-    "cache_dir",
-    "voices_dir",
-    "templates_dir",
-    "lexicon",
-    "cover",
-    "jingle",
-    "public_dir",
-)
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# the number settings and their ranges; their types come from their fields
+_RANGES = {
+    "loudness_lufs": _Range(-40, -10, note="LUFS"),
+    # the pipeline holds sample peaks 1.5 dB under it, and ffmpeg's alimiter stops at -24 dB
+    "true_peak_dbtp": _Range(-9, -0.1, note="dBTP"),
+    "max_article_chars": _Range(1000),
+    "feed_limit": _Range(1),
+    "page_size": _Range(1),
+    "workers": _Range(0, note="(0: one per core)"),
+}
+HEADROOM_DB = 6  # loudness_lufs at least this far under true_peak_dbtp: speech needs the room
+_TABLE_RANGES = {
+    SiteSource: {
+        "max_pages": _Range(1),
+        "per_page": _Range(1, 100, note="(WordPress's limit)"),
+        "timeout_seconds": _Range(0, above=True, note="seconds"),
+        "max_bytes": _Range(1),
+        "attempts": _Range(1),
+    },
+    Edition: {"max_articles": _Range(1), "hours": _Range(1, 24 * 366)},
+}
+# path settings: what each must be when it exists ("folder", "file", or None: either);
+# a folder that does not exist yet is fine (the command that needs it makes or refuses it)
+_PATH_KEYS = {
+    "episodes_dir": "folder",
+    "cache_dir": "folder",
+    "voices_dir": "folder",
+    "templates_dir": "folder",
+    "lexicon": None,
+    "cover": "file",
+    "jingle": "file",
+    "public_dir": "folder",
+}
+_REQUIRED_PATHS = ("episodes_dir", "cache_dir", "public_dir")  # no default of None to fall to
+# validating patterns are used with fullmatch: `$` would let a final newline through
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
+_HTTP_URL = re.compile(r"https?://[^\s/?#]+(?:[/?#]\S*)?")
 
 
 def load_settings(folder: Path) -> Settings:
@@ -150,36 +205,34 @@ def _settings_from(data: dict, folder: Path, path: Path) -> Settings:
         if key not in known:
             problems.append(f"{path}: unknown key {key!r} (known: {', '.join(sorted(known))})")
     values: dict = {}
-    for key in known & set(data):
-        value = data[key]
+    for key, value in data.items():  # in the file's order
+        if key not in known:
+            continue
         if key in _PATH_KEYS:
             if not isinstance(value, str):
                 problems.append(f"{path}: {key} must be a path string, got {value!r}")
                 continue
+            problem = _path_problem(value, folder, _PATH_KEYS[key])
+            if not value and key in _REQUIRED_PATHS:
+                problem = "must be a path, not empty"
+            if problem:
+                problems.append(f"{path}: {key} = {value!r}: {problem}")
+                continue
             values[key] = Path(value) if value else None
         elif key == "bitrate_kbps":
-            if value not in _ALLOWED_BITRATES:
+            if not _is_int(value) or value not in _ALLOWED_BITRATES:
                 problems.append(
-                    f"{path}: bitrate_kbps = {value!r} is not an MP3 bit rate; "
+                    f"{path}: bitrate_kbps = {_shown(value)} is not an MP3 bit rate; "
                     f"use one of {', '.join(map(str, _ALLOWED_BITRATES))}"
                 )
                 continue
             values[key] = value
-        elif key in ("loudness_lufs", "true_peak_dbtp"):
-            if not isinstance(value, int | float) or value >= 0:
-                problems.append(f"{path}: {key} must be a negative number, got {value!r}")
-                continue
-            values[key] = float(value)
-        elif key == "max_article_chars":
-            if not isinstance(value, int) or value < 1000:
-                problems.append(f"{path}: max_article_chars must be an integer ≥ 1000")
-                continue
-            values[key] = value
-        elif key in ("feed_limit", "page_size"):
-            if not isinstance(value, int) or value < 1:
-                problems.append(f"{path}: {key} must be a positive integer, got {value!r}")
-                continue
-            values[key] = value
+        elif key in _RANGES:
+            before = len(problems)
+            annotation = Settings.__dataclass_fields__[key].type
+            value = _typed(value, annotation, f"{path}: {key}", problems, _RANGES[key])
+            if len(problems) == before:
+                values[key] = value
         elif key == "shows":
             shows = _shows_from(value, folder, path, problems)
             if shows is not None:
@@ -192,11 +245,6 @@ def _settings_from(data: dict, folder: Path, path: Path) -> Settings:
         elif key == "remove_missing":
             if not isinstance(value, bool):
                 problems.append(f"{path}: remove_missing must be true or false")
-                continue
-            values[key] = value
-        elif key == "workers":
-            if not isinstance(value, int) or value < 0:
-                problems.append(f"{path}: workers must be 0 (one per core) or a positive integer")
                 continue
             values[key] = value
         elif key == "boilerplate":
@@ -213,10 +261,68 @@ def _settings_from(data: dict, folder: Path, path: Path) -> Settings:
             if not isinstance(value, str):
                 problems.append(f"{path}: {key} must be a string, got {value!r}")
                 continue
+            problem = _text_problem(key, value)
+            if problem:
+                problems.append(f"{path}: {problem}")
+                continue
             values[key] = value
+    _check_headroom(data, values, path, problems)
     if problems:
         raise ConfigError("\n".join(problems))
     return Settings(root=folder, **values)
+
+
+def _check_headroom(data: dict, values: dict, path: Path, problems: list[str]) -> None:
+    """loudness_lufs at least HEADROOM_DB under true_peak_dbtp, when each is good on its own."""
+    keys = ("loudness_lufs", "true_peak_dbtp")
+    if any(key in data and key not in values for key in keys):
+        return  # already reported
+    loudness, peak = (values.get(key, getattr(Settings, key)) for key in keys)
+    if loudness > peak - HEADROOM_DB:
+        problems.append(
+            f"{path}: loudness_lufs = {loudness:g} with true_peak_dbtp = {peak:g}: "
+            f"loudness_lufs must be at least {HEADROOM_DB} dB under true_peak_dbtp "
+            f"(here ≤ {peak - HEADROOM_DB:g} LUFS); speech needs the headroom"
+        )
+
+
+def _text_problem(key: str, value: str) -> str | None:
+    """What is wrong with the string VALUE of KEY (a setting or a show's), if anything."""
+    if key == "language" and not _LANGUAGE.fullmatch(value):
+        return f"language {value!r} is not a language code of 2 or 3 lower-case letters, e.g. 'ru'"
+    if key == "timezone" and not _is_time_zone(value):
+        return f"timezone {value!r} is not an IANA time zone (e.g. Asia/Baku)"
+    if key in ("apple_url", "spotify_url") and value and not _HTTP_URL.fullmatch(value):
+        return f"{key} {value!r} must be an http(s) address, without spaces, or empty"
+    return None
+
+
+def _is_time_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America" is a folder
+        return False
+    return True
+
+
+def _path_problem(value: str, folder: Path, kind: str | None) -> str | None:
+    """Why the path VALUE (relative to FOLDER) cannot be the KIND ("folder", "file", None:
+    either) its setting wants. What does not exist yet is fine here."""
+    if "\0" in value:
+        return "a path cannot hold a NUL character"
+    if not value:
+        return None
+    try:
+        mode = (folder / value).stat().st_mode
+    except NotADirectoryError:
+        return "a part of it is a file, not a folder"
+    except OSError:
+        return None  # not there yet, or not readable by us: the command that needs it says
+    if kind == "folder" and not stat.S_ISDIR(mode):
+        return "is a file, not a folder"
+    if kind == "file" and stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    return None
 
 
 def _shows_from(value, folder: Path, path: Path, problems: list[str]) -> tuple[Show, ...] | None:
@@ -234,20 +340,24 @@ def _shows_from(value, folder: Path, path: Path, problems: list[str]) -> tuple[S
             if not isinstance(table.get(key), str) or not table.get(key):
                 problems.append(f"{where}: {key} is required (a string)")
         slug = table.get("slug", "")
-        if isinstance(slug, str) and slug and not _SLUG.match(slug):
+        if isinstance(slug, str) and slug and not _SLUG.fullmatch(slug):
             problems.append(f"{where}: slug {slug!r} must be lower-case letters, digits and -")
         if "explicit" in table and not isinstance(table["explicit"], bool):
             problems.append(f"{where}: explicit must be true or false")
         categories = table.get("categories", [])
         if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
             problems.append(f"{where}: categories must be a list of site category names")
-        text_keys = known - {"explicit", "categories", "cover", "voice"}
+        text_keys = known - {"explicit", "categories"}
         for key in text_keys & table.keys():
             if not isinstance(table[key], str):
                 problems.append(f"{where}: {key} must be a string")
+            elif problem := _text_problem(key, table[key]):
+                problems.append(f"{where}: {problem}")
+        cover = table.get("cover")
+        if isinstance(cover, str) and (problem := _path_problem(cover, folder, "file")):
+            problems.append(f"{where}: cover = {cover!r}: {problem}")
         if len(problems) > before:
             continue
-        cover = table.get("cover")
         shows.append(
             Show(
                 **{k: v for k, v in table.items() if k not in ("categories", "cover")},
@@ -281,25 +391,61 @@ def _tables_from(value, kind, where: str, problems: list[str]) -> tuple | None:
                 problems.append(f"{here}: {key} is required")
         converted = {}
         for key in table.keys() & specs.keys():
-            converted[key] = _typed(table[key], specs[key].type, f"{here}: {key}", problems)
+            allowed = _TABLE_RANGES.get(kind, {}).get(key, _ANY)
+            converted[key] = _typed(
+                table[key], specs[key].type, f"{here}: {key}", problems, allowed
+            )
         if kind is SiteSource and table.get("kind") not in _SOURCE_KINDS:
             problems.append(f"{here}: kind must be one of {', '.join(_SOURCE_KINDS)}")
-        if kind is SiteSource and not str(table.get("url", "")).startswith(("http://", "https://")):
-            problems.append(f"{here}: url must be an http or https address")
+        url = table.get("url")
+        if kind is SiteSource and isinstance(url, str) and not _HTTP_URL.fullmatch(url):
+            problems.append(f"{here}: url {url!r} must be an http or https address, without spaces")
         if len(problems) == before:
             made.append(kind(**converted))
     return tuple(made)
 
 
-def _typed(value, annotation: str, where: str, problems: list[str]):
-    expected = {"str": str, "int": int, "float": (int, float), "tuple[str, ...]": list}
-    wanted = expected.get(annotation, object)
-    if isinstance(value, bool) or not isinstance(value, wanted):
-        problems.append(f"{where} must be {annotation.replace('tuple[str, ...]', 'a list')}")
-        return value
+_ANY = _Range()
+
+
+def _typed(value, annotation: str, where: str, problems: list[str], allowed: _Range = _ANY):
+    """VALUE as a field of type ANNOTATION holds it; a problem (VALUE returned as it is) when it
+    is not of that type, or is a number outside ALLOWED."""
+    if annotation in ("int", "float"):
+        if annotation == "int":
+            fits, what = _is_int(value), "an integer"
+        else:
+            fits, what = _is_finite_number(value), "a finite number"
+        if not fits or not allowed.admits(value):
+            problems.append(f"{where} = {_shown(value)}: must be {what} {allowed}".rstrip())
+            return value
+        return float(value) if annotation == "float" else value
     if annotation == "tuple[str, ...]":
-        return tuple(str(v) for v in value)
-    return float(value) if annotation == "float" else value
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            problems.append(f"{where} must be a list of strings")
+            return value
+        return tuple(value)
+    if annotation == "str" and not isinstance(value, str):
+        problems.append(f"{where} must be a string")
+    return value
+
+
+def _is_int(value) -> bool:
+    """A TOML integer: not a bool (true == 1 in Python), not a float (64.0 == 64)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_finite_number(value) -> bool:
+    """An int (not a bool) or a float, that a finite float holds: not nan, not inf, and not an
+    integer past the float's range (TOML's integers have no bound in tomllib)."""
+    if _is_int(value):
+        return abs(value) <= sys.float_info.max
+    return isinstance(value, float) and math.isfinite(value)
+
+
+def _shown(value) -> str:
+    """VALUE as it is written in TOML (true, not True)."""
+    return str(value).lower() if isinstance(value, bool) else repr(value)
 
 
 def _resolve_paths(settings: Settings, folder: Path) -> Settings:

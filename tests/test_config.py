@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from audiocast.config import load_settings
@@ -83,3 +85,269 @@ def test_show_problems_name_the_show(tmp_path):
     assert "shows[0]: explicit must be true or false" in message
     assert "shows[0]: unknown key 'feed'" in message
     assert "shows[1]: slug is required" in message
+
+
+def problems_of(tmp_path, text: str) -> list[str]:
+    """The lines of the ConfigError that TEXT as audiocast.toml gives."""
+    (tmp_path / "audiocast.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(tmp_path)
+    return str(caught.value).splitlines()
+
+
+def test_a_slug_with_a_final_newline_is_refused(tmp_path):
+    lines = problems_of(tmp_path, '[[shows]]\nslug = "evil\\n"\ntitle = "Evil"\n')
+    path = tmp_path / "audiocast.toml"
+    assert lines == [f"{path}: shows[0]: slug 'evil\\n' must be lower-case letters, digits and -"]
+
+
+LUFS = "a finite number from -40 to -10 LUFS"
+DBTP = "a finite number from -9 to -0.1 dBTP"
+
+
+@pytest.mark.parametrize(
+    ("setting", "allowed"),
+    [
+        ("loudness_lufs = nan", LUFS),
+        ("loudness_lufs = -inf", LUFS),
+        ("loudness_lufs = -0.5", LUFS),
+        ("loudness_lufs = -41", LUFS),
+        ("true_peak_dbtp = nan", DBTP),
+        ("true_peak_dbtp = -inf", DBTP),
+        ("true_peak_dbtp = -60", DBTP),
+        ("true_peak_dbtp = -0.05", DBTP),
+    ],
+)
+def test_loudness_settings_are_finite_and_in_range(tmp_path, setting, allowed):
+    lines = problems_of(tmp_path, setting + "\n")
+    assert lines == [f"{tmp_path / 'audiocast.toml'}: {setting}: must be {allowed}"]
+
+
+def test_loudness_keeps_6_db_of_headroom_under_the_true_peak(tmp_path):
+    path = tmp_path / "audiocast.toml"
+    path.write_text("loudness_lufs = -40\ntrue_peak_dbtp = -9\n")  # the lowest of both: fine
+    settings = load_settings(tmp_path)
+    assert (settings.loudness_lufs, settings.true_peak_dbtp) == (-40.0, -9.0)
+    path.write_text("loudness_lufs = -10\ntrue_peak_dbtp = -4\n")  # exactly 6 dB under: fine
+    assert load_settings(tmp_path).loudness_lufs == -10.0
+    lines = problems_of(tmp_path, "loudness_lufs = -12\ntrue_peak_dbtp = -9\n")
+    assert lines == [
+        f"{path}: loudness_lufs = -12 with true_peak_dbtp = -9: loudness_lufs must be at least "
+        "6 dB under true_peak_dbtp (here ≤ -15 LUFS); speech needs the headroom"
+    ]
+    (line,) = problems_of(tmp_path, "true_peak_dbtp = -5.0\nloudness_lufs = -10.5\n")
+    assert line.startswith(f"{path}: loudness_lufs = -10.5 with true_peak_dbtp = -5: ")
+    assert "(here ≤ -11 LUFS)" in line
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("bitrate_kbps = 64.0", "bitrate_kbps = 64.0 is not an MP3 bit rate; use one of 32, 40,"),
+        ("feed_limit = true", "feed_limit = true: must be an integer ≥ 1"),
+        ("page_size = true", "page_size = true: must be an integer ≥ 1"),
+        ("workers = true", "workers = true: must be an integer ≥ 0 (0: one per core)"),
+    ],
+)
+def test_integers_are_neither_booleans_nor_floats(tmp_path, setting, expected):
+    (line,) = problems_of(tmp_path, setting + "\n")
+    assert line.startswith(f"{tmp_path / 'audiocast.toml'}: {expected}")
+
+
+SOURCE = '[[sources]]\nname = "minval"\nkind = "wordpress"\nurl = "https://minval.az"\n'
+EDITION = '[[editions]]\nslug = "daily"\ntitle = "Главное"\nshow = "all"\n'
+
+
+PER_PAGE = "an integer from 1 to 100 (WordPress's limit)"
+SECONDS = "a finite number > 0 seconds"
+
+
+@pytest.mark.parametrize(
+    ("table", "setting", "allowed"),
+    [
+        ("editions", "max_articles = -1", "an integer ≥ 1"),
+        ("editions", "max_articles = 0", "an integer ≥ 1"),
+        ("editions", "hours = 0", "an integer from 1 to 8784"),
+        ("editions", "hours = -24", "an integer from 1 to 8784"),
+        ("editions", "hours = 10000", "an integer from 1 to 8784"),
+        ("sources", "max_pages = 0", "an integer ≥ 1"),
+        ("sources", "per_page = 0", PER_PAGE),
+        ("sources", "per_page = 101", PER_PAGE),
+        ("sources", "timeout_seconds = 0", SECONDS),
+        ("sources", "timeout_seconds = -1.5", SECONDS),
+        ("sources", "timeout_seconds = nan", SECONDS),
+        ("sources", "timeout_seconds = inf", SECONDS),
+        ("sources", "max_bytes = 0", "an integer ≥ 1"),
+        ("sources", "attempts = 0", "an integer ≥ 1"),
+    ],
+)
+def test_numbers_in_sources_and_editions_are_in_range(tmp_path, table, setting, allowed):
+    lines = problems_of(tmp_path, {"editions": EDITION, "sources": SOURCE}[table] + setting + "\n")
+    assert lines == [f"{tmp_path / 'audiocast.toml'}: {table}[0]: {setting}: must be {allowed}"]
+
+
+def test_an_integer_past_what_a_float_holds_is_no_finite_number(tmp_path):
+    huge = "1" + "0" * 400  # tomllib reads it as an int; float() of it would raise
+    lines = problems_of(tmp_path, f"{SOURCE}timeout_seconds = {huge}\n")
+    assert lines == [
+        f"{tmp_path / 'audiocast.toml'}: sources[0]: timeout_seconds = {huge}: must be {SECONDS}"
+    ]
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "America", "Asia/Baku\n", "", "../etc/passwd"])
+def test_the_timezone_must_be_an_iana_time_zone(tmp_path, zone):
+    lines = problems_of(tmp_path, f"timezone = {json.dumps(zone)}\n")
+    path = tmp_path / "audiocast.toml"
+    assert lines == [f"{path}: timezone {zone!r} is not an IANA time zone (e.g. Asia/Baku)"]
+
+
+NOT_A_CODE = "is not a language code of 2 or 3 lower-case letters, e.g. 'ru'"
+
+
+def test_languages_are_language_codes(tmp_path):
+    lines = problems_of(
+        tmp_path,
+        'language = "Russian"\n[[shows]]\nslug = "ru"\ntitle = "T"\nlanguage = "ru\\n"\n',
+    )
+    path = tmp_path / "audiocast.toml"
+    assert lines == [
+        f"{path}: language 'Russian' {NOT_A_CODE}",
+        f"{path}: shows[0]: language 'ru\\n' {NOT_A_CODE}",
+    ]
+
+
+@pytest.mark.parametrize(
+    "key", ["episodes_dir", "cache_dir", "voices_dir", "templates_dir", "public_dir"]
+)
+def test_a_folder_setting_that_is_a_file_is_refused(tmp_path, key):
+    (tmp_path / "x").write_text("")
+    other = "cache_dir" if key == "episodes_dir" else "episodes_dir"
+    # a folder that does not exist yet is fine: `audiocast episode` makes the store
+    lines = problems_of(tmp_path, f'{key} = "x"\n{other} = "not/there/yet"\n')
+    assert lines == [f"{tmp_path / 'audiocast.toml'}: {key} = 'x': is a file, not a folder"]
+
+
+def test_a_file_setting_that_is_a_folder_is_refused(tmp_path):
+    (tmp_path / "art").mkdir()
+    (tmp_path / "plain").write_text("")
+    lines = problems_of(
+        tmp_path,
+        f'cover = "art"\njingle = "{tmp_path / "art"}"\nlexicon = "art"\n'
+        'episodes_dir = "plain/episodes"\n[[shows]]\nslug = "s"\ntitle = "S"\ncover = "art"\n',
+    )
+    path = tmp_path / "audiocast.toml"
+    assert lines == [
+        f"{path}: cover = 'art': is a folder, not a file",
+        f"{path}: jingle = '{tmp_path / 'art'}': is a folder, not a file",
+        f"{path}: episodes_dir = 'plain/episodes': a part of it is a file, not a folder",
+        f"{path}: shows[0]: cover = 'art': is a folder, not a file",
+    ]  # the lexicon may be a file or a folder
+
+
+def test_a_path_with_a_nul_character_or_an_empty_store_path_is_a_problem(tmp_path):
+    lines = problems_of(
+        tmp_path,
+        'episodes_dir = "a\\u0000b"\ncover = "c\\u0000.jpg"\npublic_dir = ""\n'
+        '[[shows]]\nslug = "s"\ntitle = "S"\ncover = "\\u0000"\n',
+    )
+    path = tmp_path / "audiocast.toml"
+    assert sorted(lines) == sorted(
+        [
+            f"{path}: episodes_dir = 'a\\x00b': a path cannot hold a NUL character",
+            f"{path}: cover = 'c\\x00.jpg': a path cannot hold a NUL character",
+            f"{path}: public_dir = '': must be a path, not empty",
+            f"{path}: shows[0]: cover = '\\x00': a path cannot hold a NUL character",
+        ]
+    )
+
+
+def test_subscribe_links_must_be_http_addresses(tmp_path):
+    lines = problems_of(
+        tmp_path,
+        '[[shows]]\nslug = "s"\ntitle = "S"\napple_url = "javascript:alert(1)"\n'
+        'spotify_url = "https://open.spotify.com/show/1 onmouseover=alert(1)"\n'
+        '[[shows]]\nslug = "t"\ntitle = "T"\napple_url = "https://podcasts.apple.com/x\\n"\n',
+    )
+    path = tmp_path / "audiocast.toml"
+    spotify = "https://open.spotify.com/show/1 onmouseover=alert(1)"
+    assert sorted(lines) == sorted(
+        [
+            f"{path}: shows[0]: apple_url 'javascript:alert(1)' must be an http(s) address, "
+            "without spaces, or empty",
+            f"{path}: shows[0]: spotify_url {spotify!r} must be an http(s) address, "
+            "without spaces, or empty",
+            f"{path}: shows[1]: apple_url 'https://podcasts.apple.com/x\\n' must be an http(s) "
+            "address, without spaces, or empty",
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "url", ["https://minval.az\n", "https:// minval.az", "https://", "http://exa mple.az/feed/"]
+)
+def test_a_source_url_must_be_a_whole_http_address(tmp_path, url):
+    text = f'[[sources]]\nname = "m"\nkind = "feed"\nurl = {json.dumps(url)}\n'
+    lines = problems_of(tmp_path, text)
+    path = tmp_path / "audiocast.toml"
+    assert lines == [
+        f"{path}: sources[0]: url {url!r} must be an http or https address, without spaces"
+    ]
+
+
+def test_the_new_problems_are_reported_together_one_line_each(tmp_path):
+    (tmp_path / "x").write_text("")
+    lines = problems_of(
+        tmp_path,
+        'timezone = "Mars/Olympus"\nloudness_lufs = nan\nworkers = true\ncache_dir = "x"\n'
+        f"{SOURCE}per_page = 500\n{EDITION}hours = 0\n",
+    )
+    assert len(lines) == 6
+    assert all(line.startswith(f"{tmp_path / 'audiocast.toml'}: ") for line in lines)
+    for key in ("timezone", "loudness_lufs", "workers", "cache_dir", "per_page", "hours"):
+        assert sum(key in line for line in lines) == 1, key
+
+
+def test_the_edges_of_each_range_load_and_just_past_them_do_not(tmp_path):
+    (tmp_path / "voices").mkdir()
+    (tmp_path / "cover.jpg").write_bytes(b"")
+    edges = {
+        "loudness_lufs": ("-40", "-40.5"),
+        "true_peak_dbtp": ("-9", "-9.5"),
+        "workers": ("0", "-1"),
+        "feed_limit": ("1", "0"),
+        "per_page": ("100", "101"),
+        "timeout_seconds": ("0.001", "-0.001"),
+        "max_bytes": ("1", "0"),
+        "attempts": ("1", "0"),
+        "hours": ("8784", "8785"),
+        "max_articles": ("1", "0"),
+    }
+
+    def site(edge: int) -> str:
+        value = {key: pair[edge] for key, pair in edges.items()}
+        return (
+            'language = "az"\ntimezone = "Asia/Baku"\nvoices_dir = "voices"\n'
+            'cover = "cover.jpg"\n'
+            + "".join(f"{key} = {value[key]}\n" for key in list(edges)[:4])
+            + '[[sources]]\nname = "m"\nkind = "wordpress"\nurl = "http://127.0.0.1:8080"\n'
+            + "".join(f"{key} = {value[key]}\n" for key in list(edges)[4:8])
+            + EDITION
+            + "".join(f"{key} = {value[key]}\n" for key in list(edges)[8:])
+            + '[[shows]]\nslug = "all"\ntitle = "Все"\nlanguage = "ru"\nvoice = "ru-espeak"\n'
+            'apple_url = "https://podcasts.apple.com/az/podcast/id1?i=2#x"\n'
+        )
+
+    (tmp_path / "audiocast.toml").write_text(site(0), encoding="utf-8")
+    settings = load_settings(tmp_path)
+    assert (settings.language, settings.timezone, settings.workers) == ("az", "Asia/Baku", 0)
+    assert settings.voices_dir == tmp_path / "voices" and settings.cover == tmp_path / "cover.jpg"
+    assert (settings.loudness_lufs, settings.true_peak_dbtp) == (-40.0, -9.0)
+    assert isinstance(settings.loudness_lufs, float) and isinstance(settings.true_peak_dbtp, float)
+    (source,) = settings.sources
+    assert (source.per_page, source.timeout_seconds, source.max_bytes) == (100, 0.001, 1)
+    assert (settings.editions[0].hours, settings.editions[0].max_articles) == (8784, 1)
+    assert settings.shows[0].voice == "ru-espeak"
+    lines = problems_of(tmp_path, site(1))
+    assert len(lines) == len(edges)
+    for key, (_, past) in edges.items():
+        assert sum(f" {key} = {past}: must be " in line for line in lines) == 1, key

@@ -35,7 +35,7 @@ def podcast_guid(feed_url: str) -> str:
 
 
 def _check_url(value: str, what: str) -> str:
-    if not re.match(r"^https?://\S+$", value):
+    if not re.fullmatch(r"https?://\S+", value):
         raise ValueError(f"{what} must be an absolute http(s) URL, got {value!r}")
     return value
 
@@ -94,7 +94,7 @@ class Podcast20EntryExtension(BaseEntryExtension):
         return entry
 
     def transcript(self, url: str, mime_type: str, language: str = "", rel: str = "") -> None:
-        if not re.match(r"^[\w.+-]+/[\w.+-]+$", mime_type):
+        if not re.fullmatch(r"[\w.+-]+/[\w.+-]+", mime_type):
             raise ValueError(f"podcast:transcript type must be a MIME type, got {mime_type!r}")
         if rel not in ("", "captions"):
             raise ValueError(f"podcast:transcript rel can only be 'captions', got {rel!r}")
