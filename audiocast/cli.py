@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import signal
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +26,9 @@ from audiocast.speech.voices import find_voice
 from audiocast.state import SyncState
 from audiocast.sync import STATE_FILE, StopFlag, sync_once
 
+# an edition gathers articles of the hours before its date: far from today, the arithmetic
+# on dates leaves datetime's range (year 1 or 9999) and nothing could be gathered anyway
+_EDITION_YEARS = (1970, 9000)
 _PARAGRAPH_END = 0.8  # a pause this long or longer ends a paragraph in the script preview
 
 
@@ -32,6 +36,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     arguments = parser.parse_args(argv)
     errors = Console(stderr=True, highlight=False, soft_wrap=True)
+    # past a file-size limit (ulimit -f) the kernel would kill the process without a word;
+    # ignored, the write fails with EFBIG and the article that met it says so
+    if hasattr(signal, "SIGXFSZ"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
         settings = load_settings(Path(arguments.site))
         if getattr(arguments, "show", None):
@@ -39,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
         return arguments.run(arguments, settings, errors)
     except AudiocastError as exc:
         errors.print(f"error: {exc}", markup=False)
+        return 2
+    except OSError as exc:  # the site folder itself: unreadable, full, gone
+        where = f": {exc.filename}" if exc.filename else ""
+        errors.print(f"error: {exc.strerror or exc}{where}", markup=False)
         return 2
     except KeyboardInterrupt:
         errors.print("interrupted", markup=False)
@@ -146,9 +158,15 @@ def _edition(arguments, settings: Settings, errors: Console) -> int:
 
 def _iso_datetime(text: str) -> datetime:
     try:
-        return datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(text)
     except ValueError as exc:
         raise AudiocastError(f"--at {text!r}: not an ISO 8601 date and time") from exc
+    if not _EDITION_YEARS[0] <= moment.year <= _EDITION_YEARS[1]:
+        raise AudiocastError(
+            f"--at {text!r}: an edition's date must lie between the years "
+            f"{_EDITION_YEARS[0]} and {_EDITION_YEARS[1]}"
+        )
+    return moment
 
 
 def _demo(arguments, settings: Settings, errors: Console) -> int:
@@ -210,6 +228,9 @@ def _make_episodes(pipeline: Pipeline, sources, voice, errors: Console):
             except AudiocastError as exc:
                 failures.append((source, str(exc)))
                 errors.print(f"error: {exc}", markup=False)
+            except OSError as exc:  # one article's file trouble never stops the batch
+                failures.append((source, f"{source}: {exc.strerror or exc}"))
+                errors.print(f"error: {source}: {exc.strerror or exc}", markup=False)
             else:
                 results.append(result)
                 for warning in result.warnings:

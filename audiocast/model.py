@@ -37,6 +37,9 @@ class Article:
     language: str = "ru"
     lead: str = ""
     warnings: list[str] = field(default_factory=list)
+    # a file read without url or id: its path relative to the site folder (absolute outside
+    # it), so that x/article.md and y/article.md are two articles, not one
+    file_identity: str = ""
 
     @property
     def identity(self) -> str:
@@ -47,8 +50,9 @@ class Article:
             return f"site-id:{self.site_id}"
         if self.url:
             return self.url
-        # no URL or id: the file name, so the identity does not depend on where the file lies
-        return f"source:{PurePath(self.source).name}"
+        # no URL or id: where the file lies in the site (its name alone, for an Article made
+        # by hand, or stored before file identities were kept)
+        return f"source:{self.file_identity or PurePath(self.source).name}"
 
     @property
     def text_length(self) -> int:

@@ -320,6 +320,29 @@ class Pipeline:
         """What every episode shares, after its script: speech → assemble → loudness →
         encode → tags → store. FILES (name → text) are stored beside the episode; INFO_EXTRA
         is added to its episode.json."""
+        try:
+            return self._produce_episode(script, voice, guid, timings, on_take, files, info_extra)
+        except (ArticleError, ConfigError):
+            raise
+        except AudiocastError as exc:  # ffmpeg, an engine: the article is what failed
+            raise ArticleError(script.article.source, str(exc)) from exc
+        except OSError as exc:  # a full disk, a file-size limit, a store that went away
+            reason = exc.strerror or str(exc)
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise ArticleError(
+                script.article.source, f"cannot write the episode: {reason}{where}"
+            ) from exc
+
+    def _produce_episode(
+        self,
+        script: Script,
+        voice: VoiceProfile,
+        guid: str,
+        timings: dict[str, float],
+        on_take: Callable[[], None] | None,
+        files: dict[str, str] | None,
+        info_extra: dict | None,
+    ) -> EpisodeResult:
         article = script.article
         with _timed(timings, "speech"):
             speech, voice = self._speak(article, script, voice, on_take)

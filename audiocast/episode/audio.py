@@ -144,9 +144,15 @@ def generated_sting(rate: int) -> Audio:
 def jingle_from_file(path: Path, rate: int) -> Audio:
     """A site's own jingle in any format ffmpeg reads, as mono at RATE."""
     try:
-        return _to_audio(AudioSegment.from_file(path), rate)
-    except (FileNotFoundError, IndexError, OSError) as exc:
-        raise ConfigError(f"jingle {path}: cannot read audio ({exc})") from exc
+        audio = _to_audio(AudioSegment.from_file(path), rate)
+    except Exception as exc:  # pydub raises whatever its decoder met: all mean "not audio"
+        # pydub's message is ffmpeg's whole output; its last line says what was wrong
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        reason = lines[-1][:160] if lines else type(exc).__name__
+        raise ConfigError(f"jingle {path}: cannot read audio ({reason})") from exc
+    if len(audio.samples) == 0:
+        raise ConfigError(f"jingle {path}: holds no sound")
+    return audio
 
 
 def _to_audio(segment: AudioSegment, rate: int) -> Audio:

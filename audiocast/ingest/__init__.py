@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from pathlib import Path
 
 from audiocast.config import Settings
@@ -21,23 +24,61 @@ _READERS = {
 }
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+# bytes of an article file read at most: a page carries markup around its text, so several
+# times max_article_chars, and never less than a large HTML page
+_MIN_FILE_BYTES = 20 * 1024 * 1024
+
+
 def read_article(source: str, settings: Settings) -> Article:
     """Read one article from a path or an http(s) URL, or raise ArticleError naming it."""
-    if source.startswith(("http://", "https://")):
+    if source.lower().startswith(("http://", "https://")):
         data, content_type = fetch_url(source)
         fields = html.read(source, data, content_type_charset(content_type))
         return finish_article(fields, settings, fallback_time=None)
+    if _SCHEME.match(source):
+        raise ArticleError(source, "only http and https addresses are read")
     path = Path(source)
-    if not path.is_file():
-        reason = "is a folder, not an article file" if path.is_dir() else "file not found"
-        raise ArticleError(source, reason)
+    data, modified = _read_file(source, path, max(_MIN_FILE_BYTES, settings.max_article_chars * 8))
     reader = _READERS.get(path.suffix.lower(), text.read)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ArticleError(source, f"cannot read file: {exc.strerror}") from exc
     fields: ArticleFields = reader(source, data, None)
-    return finish_article(fields, settings, fallback_time=path.stat().st_mtime)
+    fields.file_identity = file_identity(path, settings.root)
+    return finish_article(fields, settings, fallback_time=modified)
+
+
+def _read_file(source: str, path: Path, limit: int) -> tuple[bytes, float]:
+    """The bytes of a regular file no larger than LIMIT, and its modification time."""
+    try:
+        # O_NONBLOCK: opening a named pipe must not wait for a writer
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                raise ArticleError(source, "is a folder, not an article file")
+            if not stat.S_ISREG(info.st_mode):
+                # /dev/zero, a pipe or a socket: it could be read forever
+                raise ArticleError(source, "is not a regular file")
+            if info.st_size > limit:
+                raise ArticleError(
+                    source, f"file is {info.st_size:,} bytes, over the limit of {limit:,}"
+                )
+            return handle.read(limit + 1), info.st_mtime
+    except IsADirectoryError as exc:
+        raise ArticleError(source, "is a folder, not an article file") from exc
+    except FileNotFoundError as exc:
+        raise ArticleError(source, "file not found") from exc
+    except OSError as exc:
+        raise ArticleError(source, f"cannot read file: {exc.strerror or exc}") from exc
+    except ValueError as exc:  # a NUL in the path
+        raise ArticleError(source, f"not a file name ({exc})") from exc
+
+
+def file_identity(path: Path, root: Path) -> str:
+    """PATH relative to the site folder ROOT, or absolute when it lies outside."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
 
 
 def content_type_charset(content_type: str) -> str | None:
@@ -48,4 +89,4 @@ def content_type_charset(content_type: str) -> str | None:
     return None
 
 
-__all__ = ["read_article", "decode_bytes"]
+__all__ = ["read_article", "decode_bytes", "file_identity"]

@@ -30,9 +30,32 @@ class ArticleFields:
     site_id: str = ""
     language: str = ""
     lead: str = ""
+    file_identity: str = ""  # see Article.file_identity; set by read_article for files
+
+
+# Longer than this, a "title" (or author, or category) is not one: it is read in the intro and
+# again on the page, and a body pasted into the title field would be spoken twice.
+MAX_TITLE_CHARS = 400
+MAX_NAME_CHARS = 200
+_WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
 
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# Characters no reader of ours may pass on, removed once here for every reader and source:
+# C0 and C1 controls (a vertical tab pasted from Word, NUL, ESC that starts a terminal escape
+# sequence; XML 1.0 refuses them, so one would break every later feed), bidirectional
+# overrides and isolates (U+202E turns a title around on the page and in the terminal), lone
+# surrogates (not UTF-8) and the noncharacters U+FFFE/U+FFFF. Those that separate words
+# (vertical tab, form feed, the information separators, NEL, U+2028/U+2029) become a space.
+_SEPARATORS = re.compile(r"[\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")
+_UNSPEAKABLE = re.compile(
+    r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
+# a terminal escape sequence whole (CSI "ESC [ … m", OSC "ESC ] … BEL", or ESC and one letter),
+# so that no "[31m" is left behind when its ESC is removed
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])"
+)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _HAS_WORD = re.compile(r"\w{2,}")
 
@@ -42,9 +65,12 @@ def decode_bytes(source: str, data: bytes, declared: str | None = None) -> str:
     encodings = [declared, "utf-8"] if declared and declared.lower() != "utf-8" else ["utf-8"]
     for encoding in encodings:
         try:
-            return data.decode(encoding).removeprefix("\ufeff")
+            text = data.decode(encoding).removeprefix("\ufeff")
         except (UnicodeDecodeError, LookupError):
             continue
+        # before any parser sees them: YAML refuses the file for one vertical tab, and an HTML
+        # parser drops an ESC but keeps the rest of its escape sequence
+        return without_controls(text)
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -54,9 +80,16 @@ def decode_bytes(source: str, data: bytes, declared: str | None = None) -> str:
     raise ArticleError(source, "cannot decode text")  # pragma: no cover - utf-8 succeeded above
 
 
+def without_controls(value: str) -> str:
+    """VALUE without the characters no reader may pass on (see _UNSPEAKABLE); line breaks and
+    tabs are kept, separators become spaces."""
+    return _UNSPEAKABLE.sub("", _SEPARATORS.sub(" ", _ESCAPE_SEQUENCE.sub("", value)))
+
+
 def clean_text(value: str) -> str:
-    """One line of readable text: normalized Unicode, no zero-width marks, single spaces."""
-    value = unicodedata.normalize("NFC", value).translate(_ZERO_WIDTH)
+    """One line of readable text: no control or bidirectional characters, normalized Unicode,
+    no zero-width marks, single spaces."""
+    value = unicodedata.normalize("NFC", without_controls(value)).translate(_ZERO_WIDTH)
     return _SPACES.sub(" ", value.replace("\r", " ").replace("\n", " ")).strip()
 
 
@@ -87,6 +120,10 @@ def finish_article(
     title = clean_text(fields.title)
     if not title:
         raise ArticleError(source, "no title")
+    _check_length(source, "title", title, MAX_TITLE_CHARS)
+    author, category = clean_text(fields.author), clean_text(fields.category)
+    _check_length(source, "author", author, MAX_NAME_CHARS)
+    _check_length(source, "category", category, MAX_NAME_CHARS)
     body = [Block(b.kind, clean_text(b.text)) for b in fields.body]
     body = [b for b in body if _HAS_WORD.search(b.text) and not _is_chrome(b.text, settings)]
     if not any(b.kind is BlockKind.PARAGRAPH for b in body):
@@ -100,6 +137,11 @@ def finish_article(
             "(max_article_chars in audiocast.toml)",
         )
     warnings: list[str] = []
+    url = clean_text(fields.url)
+    if url and not _WEB_ADDRESS.fullmatch(url):
+        # only an http(s) address may become a link: "javascript:…" would run on the page
+        warnings.append(f"{source}: url {url[:80]!r} is not an http(s) address; left out")
+        url = ""
     zone = _zone(settings.timezone)
     published = parse_datetime(fields.published) if fields.published else None
     if fields.published and published is None:
@@ -119,15 +161,23 @@ def finish_article(
         title=title,
         body=body,
         published=published,
-        author=clean_text(fields.author),
-        category=clean_text(fields.category),
-        tags=[t for t in map(clean_text, fields.tags) if t],
-        url=fields.url.strip(),
-        site_id=str(fields.site_id).strip(),
+        author=author,
+        category=category,
+        tags=[t[:MAX_NAME_CHARS] for t in map(clean_text, fields.tags) if t],
+        url=url,
+        site_id=clean_text(str(fields.site_id)),
         language=_language(fields.language, title, body) or settings.language,
         lead=lead,
         warnings=warnings,
+        file_identity=fields.file_identity,
     )
+
+
+def _check_length(source: str, name: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        raise ArticleError(
+            source, f"{name} is {len(value):,} characters, over the limit of {limit:,}"
+        )
 
 
 def article_fingerprint(article: Article) -> str:

@@ -3,10 +3,16 @@
 Incremental. Every output carries a fingerprint of everything it is made from (the publish
 code, the templates, the settings it uses, the digests of its episodes), kept in
 public/.audiocast-build.json. An output whose fingerprint and size match is not even rendered;
-one that is rendered is compared with the file on disk and written only when its bytes differ,
-atomically (a temporary file, then os.replace). Audio, transcripts and chapters are copied only
-when they changed. Files a previous build wrote that this one does not are removed; nothing
-else in public/ is touched.
+one that is rendered is compared with the file on disk and written only when its bytes differ.
+Audio, transcripts and chapters are copied only when they changed. Files a previous build wrote
+that this one does not are removed; nothing else in public/ is touched.
+
+Two phases, so that a failure leaves public/ as it was: every changed output is first rendered
+or copied into a temporary file beside its target; only when all of them are made are they
+renamed into place (audio first, then the pages and feeds that point at it), and then stale
+files removed. A broken store entry (see catalogue.py) is republished from its last published
+copy; a store that is missing, or empty while public/ publishes episodes, stops the build
+before anything is written.
 """
 
 from __future__ import annotations
@@ -24,15 +30,20 @@ from pathlib import Path
 from audiocast.config import Settings, Show
 from audiocast.episode import store as store_files
 from audiocast.episode.cover import cover_jpeg
-from audiocast.errors import ConfigError
+from audiocast.errors import AudiocastError, ConfigError
 from audiocast.publish.catalogue import (
     PUBLISHED_FILES,
+    PUBLISHED_RECORD,
+    Catalogue,
     Layout,
     PublishedEpisode,
+    PublishError,
     belongs_to,
     check_site,
     episodes_of,
     layout_for,
+    published_copy,
+    published_record,
     read_catalogue,
     read_cues,
 )
@@ -94,13 +105,51 @@ def build(settings: Settings) -> BuildReport:
     if problems:
         raise ConfigError("\n".join(problems))
     pages = SitePages(settings.templates_dir, settings.show)
-    catalogue = read_catalogue(settings.episodes_dir)
-    plan = _plan(settings, shows, catalogue.episodes, pages)
+    previous = _load_manifest(settings.public_dir / MANIFEST)
+    copied_from = {path: entry[0] for path, entry in previous.items() if entry}
+    catalogue = read_catalogue(settings.episodes_dir, copied_from)
+    episodes, problems = _keep_broken(catalogue, settings.public_dir)
+    _refuse_an_empty_store(settings, episodes, catalogue, previous)
+    plan = _plan(settings, shows, episodes, pages)
     report = BuildReport(
-        settings.public_dir, warnings=plan.warnings, problems=catalogue.problems, feeds=plan.feeds
+        settings.public_dir, warnings=plan.warnings, problems=problems, feeds=plan.feeds
     )
-    _write_outputs(plan.outputs, settings.public_dir, report)
+    _write_outputs(plan.outputs, settings.public_dir, previous, report)
     return report
+
+
+def _keep_broken(
+    catalogue: Catalogue, public_dir: Path
+) -> tuple[list[PublishedEpisode], list[str]]:
+    """The catalogue's episodes plus, for each broken entry, its last published copy; and one
+    problem line per broken entry, saying whether its copy was kept."""
+    episodes = list(catalogue.episodes)
+    problems = []
+    for episode_id, reason in sorted(catalogue.broken.items()):
+        kept = published_copy(public_dir, episode_id)
+        if kept is None:
+            problems.append(f"{reason}; not published")
+            continue
+        episodes.append(kept)
+        problems.append(f"{reason}; the last published copy is kept")
+    episodes.sort(key=lambda e: e.sort_key, reverse=True)
+    return episodes, problems
+
+
+def _refuse_an_empty_store(
+    settings: Settings, episodes: list, catalogue: Catalogue, previous: dict[str, list]
+) -> None:
+    """An empty store while public/ publishes episodes is an unmounted volume or a wrong
+    folder far more often than a site that removed every episode: refuse, say how to mean it."""
+    if episodes or catalogue.broken:
+        return
+    published = sum(1 for path in previous if path.endswith("/" + PUBLISHED_RECORD))
+    if published:
+        raise PublishError(
+            f"episodes_dir {settings.episodes_dir} holds no episodes, but "
+            f"{settings.public_dir} publishes {published}: nothing was built or removed "
+            f"(to publish an empty site, delete {settings.public_dir / MANIFEST})"
+        )
 
 
 def _plan(
@@ -203,6 +252,9 @@ def _episode_outputs(
         Rendered(Layout.file_for(page), fingerprint, render_page),
         Rendered(Layout.episode_file(episode.episode_id, PLAYER_DATA_FILE), fingerprint,
                  render_player_data),
+        # what a later build republishes if this entry of the store breaks
+        Rendered(Layout.episode_file(episode.episode_id, PUBLISHED_RECORD),
+                 _digest(context, "record", episode.digest), lambda: published_record(episode)),
     ]  # fmt: skip
     for name in PUBLISHED_FILES:
         if name in episode.files:
@@ -216,12 +268,6 @@ def _warnings(
 ) -> list[str]:
     warnings = [w for show in shows for w in show_warnings(show)]
     published = [e for e in catalogue if any(belongs_to(c.show, e) for c in cards)]
-    silent = sum(1 for e in published if not e.has_audio)
-    if silent:
-        warnings.append(
-            f"{silent} episode(s) have no {store_files.AUDIO_FILE}; their enclosure length "
-            "comes from episode.json and their audio link is broken"
-        )
     orphans = len(catalogue) - len(published)
     if orphans:
         warnings.append(
@@ -231,36 +277,73 @@ def _warnings(
     return warnings
 
 
-def _write_outputs(outputs: list[Rendered | Copied], public_dir: Path, report: BuildReport) -> None:
+def _write_outputs(
+    outputs: list[Rendered | Copied], public_dir: Path, previous: dict[str, list],
+    report: BuildReport,
+) -> None:  # fmt: skip
     public_dir.mkdir(parents=True, exist_ok=True)
-    manifest_path = public_dir / MANIFEST
-    previous = _load_manifest(manifest_path)
     current: dict[str, list] = {}
     public = str(public_dir)  # plain strings: a Path per output is measurable at 10,000 pages
+    staged: list[tuple[Path, Path, bool]] = []  # (temporary, target, is a copy)
+    try:
+        for output in outputs:
+            known = previous.get(output.path)
+            if known and known == [output.fingerprint, _size(os.path.join(public, output.path))]:
+                current[output.path] = known
+                report.unchanged += 1
+                continue
+            target = public_dir / output.path
+            temporary = _stage(output, target)
+            if temporary is None:
+                report.unchanged += 1
+                current[output.path] = [output.fingerprint, _size(target)]
+            else:
+                staged.append((temporary, target, isinstance(output, Copied)))
+                current[output.path] = [output.fingerprint, temporary.stat().st_size]
+                report.written.append(output.path)
+    except BaseException as exc:
+        for temporary, _, _ in staged:
+            temporary.unlink(missing_ok=True)
+        if isinstance(exc, Exception) and not isinstance(exc, AudiocastError):
+            raise PublishError(
+                f"{public_dir / output.path}: cannot be made ({type(exc).__name__}: {exc}); "
+                "nothing was published"
+            ) from exc
+        raise
     # audio and other copied files first, then the pages and feeds that point at them, and
     # removals last: a build stopped at any moment never publishes a link to a missing file
-    for output in sorted(outputs, key=lambda output: not isinstance(output, Copied)):
-        known = previous.get(output.path)
-        if known and known == [output.fingerprint, _size(os.path.join(public, output.path))]:
-            current[output.path] = known
-            report.unchanged += 1
-            continue
-        target = public_dir / output.path
-        if isinstance(output, Copied):
-            changed = copy_if_changed(output.source, target)
-        else:
-            changed = write_if_changed(output.render(), target)
-        if changed:
-            report.written.append(output.path)
-        else:
-            report.unchanged += 1
-        current[output.path] = [output.fingerprint, _size(target)]
+    for temporary, target, _ in sorted(staged, key=lambda item: not item[2]):
+        os.replace(temporary, target)
     for path in sorted(previous.keys() - current.keys()):
         if _remove_output(public_dir, path):
             report.removed.append(path)
     manifest = {"format": _MANIFEST_FORMAT, "files": dict(sorted(current.items()))}
     # one line, no indent: json then uses its C encoder (20,000 entries at 10,000 episodes)
-    write_if_changed(json.dumps(manifest, separators=(",", ":")).encode(), manifest_path)
+    write_if_changed(json.dumps(manifest, separators=(",", ":")).encode(), public_dir / MANIFEST)
+
+
+def _stage(output: Rendered | Copied, target: Path) -> Path | None:
+    """OUTPUT made into a temporary file beside TARGET, or None when TARGET already holds it."""
+    if isinstance(output, Copied):
+        if target.is_file() and filecmp.cmp(output.source, target, shallow=False):
+            return None
+        temporary = _temporary(target)
+        shutil.copyfile(output.source, temporary)
+        return temporary
+    data = output.render()
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return None
+    except FileNotFoundError:
+        pass
+    temporary = _temporary(target)
+    temporary.write_bytes(data)
+    return temporary
+
+
+def _temporary(target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target.with_name(f".{target.name}.{os.getpid()}.part")
 
 
 def write_if_changed(data: bytes, target: Path) -> bool:
@@ -270,24 +353,9 @@ def write_if_changed(data: bytes, target: Path) -> bool:
             return False
     except FileNotFoundError:
         pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
+    temporary = _temporary(target)
     try:
         temporary.write_bytes(data)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return True
-
-
-def copy_if_changed(source: Path, target: Path) -> bool:
-    """Copy SOURCE over TARGET atomically unless their bytes are already the same."""
-    if target.is_file() and filecmp.cmp(source, target, shallow=False):
-        return False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
-        shutil.copyfile(source, temporary)
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)

@@ -3,16 +3,24 @@
 Reading only: episodes come from episode.json and the sidecar files beside it; nothing here
 renders or writes. Each episode carries a digest of everything published about it, so a
 rebuild can tell which pages are already up to date without rendering them.
+
+A store entry that cannot be published as it is (episode.json unreadable, its audio missing or
+not the size episode.json gives, a transcript or chapters file that is not one, or one that
+was published and is gone) is *broken*: the catalogue names it and the reason, and the build
+republishes the last good copy it published (public/episodes/<id>/, with the record of what
+the store said then, PUBLISHED_RECORD) instead of unpublishing anything.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import json
+import math
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -20,6 +28,7 @@ from audiocast.config import Settings, Show
 from audiocast.episode import store as store_files
 from audiocast.episode.store import EpisodeStore
 from audiocast.errors import AudiocastError
+from audiocast.ingest.common import clean_text
 from audiocast.model import Chapter, Cue
 
 # top-level folders of public/ that a show's slug must not take
@@ -27,6 +36,10 @@ RESERVED_SLUGS = ("episodes", "static", "covers")
 # the files of a stored episode that are published beside its page
 PUBLISHED_FILES = (store_files.AUDIO_FILE, store_files.TRANSCRIPT_FILE, store_files.CHAPTERS_FILE)
 _REQUIRED_KEYS = ("guid", "episode_id", "title", "published", "duration")
+# public/episodes/<id>/PUBLISHED_RECORD: the store's episode.json as last published (less its
+# `source`, a path on the server); hidden, so `audiocast serve` does not serve it
+PUBLISHED_RECORD = ".published.json"
+_LEFT_OUT_OF_RECORD = ("source",)
 
 
 class PublishError(AudiocastError):
@@ -53,6 +66,9 @@ class PublishedEpisode:
     files: dict[str, str]  # those of PUBLISHED_FILES that exist → "size:mtime_ns"
     digest: str  # changes whenever anything published about the episode changes
     only_show: str = ""  # an audio edition: the slug of the one show it is published in
+    info_file: str = store_files.INFO_FILE  # in FOLDER: what the store said about it
+    recorded_audio_bytes: int = 0  # the audio's size as episode.json gives it (0: not given)
+    kept: bool = False  # a broken store entry: republished from its last published copy
 
     @property
     def sort_key(self) -> tuple[float, str]:
@@ -128,7 +144,7 @@ def layout_for(settings: Settings) -> Layout:
 def check_site(settings: Settings) -> list[str]:
     """Problems with the settings that publishing depends on, every one of them."""
     problems = []
-    if not re.match(r"^https?://[^/\s]+/", layout_for(settings).base_url):
+    if not re.fullmatch(r"https?://[^/\s?#]+/\S*", layout_for(settings).base_url):
         problems.append(
             f"base_url = {settings.base_url!r}: must be an absolute http(s) URL, "
             "e.g. https://podcasts.example.com/"
@@ -146,27 +162,56 @@ def check_site(settings: Settings) -> list[str]:
 class Catalogue:
     episodes: list[PublishedEpisode]  # newest first
     problems: list[str]  # one line for each episode that could not be read (and is left out)
+    broken: dict[str, str] = field(default_factory=dict)  # episode id → why it is broken
 
 
-def read_catalogue(episodes_dir: Path) -> Catalogue:
-    """Every stored episode, newest first. A missing store is an empty one."""
+Signatures = dict[str, str]  # a published path → the signature of the file it was copied from
+
+
+def read_catalogue(episodes_dir: Path, published: Signatures | None = None) -> Catalogue:
+    """Every stored episode, newest first, and the broken entries (see the module's docstring).
+
+    PUBLISHED says what the last build copied (path in public/ → the source file's signature):
+    a file copied before unchanged is not read again, a new or changed one is checked.
+    A missing store is an error, not an empty one: publishing an empty store would unpublish
+    every episode (a typo in episodes_dir, or a volume not mounted)."""
     if not episodes_dir.is_dir():
-        return Catalogue([], [])
+        what = "is not a folder" if episodes_dir.exists() else "does not exist"
+        raise PublishError(
+            f"episodes_dir {episodes_dir} {what}: nothing was built or removed "
+            "(a typo in episodes_dir, or a volume not mounted?)"
+        )
+    published = published or {}
     EpisodeStore(episodes_dir)  # opening it puts back an episode a crashed run left aside
     episodes = []
-    problems = []
+    broken: dict[str, str] = {}
     # one directory scan per episode, not a stat per file: this runs on every build
     with os.scandir(episodes_dir) as entries:
         for entry in sorted(entries, key=lambda e: e.name):
-            if entry.is_dir() and not entry.name.startswith("."):  # hidden: being made
-                try:
-                    episode = _read_episode(entry.path)
-                except PublishError as exc:
-                    problems.append(str(exc))
-                    continue
-                if episode is not None:
-                    episodes.append(episode)
-    return Catalogue(sorted(episodes, key=lambda e: e.sort_key, reverse=True), problems)
+            if not entry.is_dir() or entry.name.startswith("."):  # hidden: being made
+                continue
+            try:
+                episode = _read_episode(entry.path)
+                _check_files(episode, published)
+            except PublishError as exc:
+                broken[entry.name] = str(exc)
+                continue
+            episodes.append(episode)
+    problems = list(broken.values())
+    return Catalogue(sorted(episodes, key=lambda e: e.sort_key, reverse=True), problems, broken)
+
+
+def published_copy(public_dir: Path, episode_id: str) -> PublishedEpisode | None:
+    """The episode as the last build published it (public/episodes/<id>/, described by its
+    PUBLISHED_RECORD), or None when it was never published or that copy is not whole."""
+    folder = public_dir / Layout.episode_page(episode_id)
+    try:
+        episode = _read_episode(str(folder), PUBLISHED_RECORD)
+    except PublishError:
+        return None
+    if episode is None or not episode.has_audio:
+        return None
+    return dataclasses.replace(episode, kept=True)
 
 
 def episodes_of(show: Show, catalogue: list[PublishedEpisode]) -> list[PublishedEpisode]:
@@ -206,17 +251,19 @@ def _vtt_seconds(stamp: str) -> float:
     return seconds
 
 
-def _read_episode(folder: str) -> PublishedEpisode | None:
-    info_path = os.path.join(folder, store_files.INFO_FILE)  # strings: this runs per episode
+def _read_episode(folder: str, info_name: str = store_files.INFO_FILE) -> PublishedEpisode:
+    info_path = os.path.join(folder, info_name)  # strings: this runs per episode
     try:
         with open(info_path, "rb") as handle:
             raw = handle.read()
-    except FileNotFoundError:
-        return None  # not an episode
+    except FileNotFoundError as exc:
+        raise PublishError(f"{info_path}: missing") from exc
+    except OSError as exc:
+        raise PublishError(f"{info_path}: cannot read ({exc.strerror})") from exc
     try:
         info = json.loads(raw)
-    except ValueError as exc:
-        raise PublishError(f"{info_path}: not valid JSON ({exc})") from exc
+    except (ValueError, RecursionError) as exc:
+        raise PublishError(f"{info_path}: not valid JSON ({_one_line(exc)})") from exc
     if not isinstance(info, dict):
         raise PublishError(f"{info_path}: not a JSON object")
     missing = [key for key in _REQUIRED_KEYS if key not in info]
@@ -229,37 +276,108 @@ def _read_episode(folder: str) -> PublishedEpisode | None:
     if published.tzinfo is None:
         raise PublishError(f"{info_path}: published {info['published']!r} has no UTC offset")
     try:
-        return _episode(folder, info, raw, published)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise PublishError(f"{info_path}: a wrong value ({type(exc).__name__}: {exc})") from exc
+        return _episode(folder, info, raw, published, info_name)
+    except (AttributeError, KeyError, TypeError, ValueError, OverflowError) as exc:
+        raise PublishError(
+            f"{info_path}: a wrong value ({type(exc).__name__}: {_one_line(exc)})"
+        ) from exc
 
 
-def _episode(folder: str, info: dict, raw: bytes, published: datetime) -> PublishedEpisode:
+def _episode(
+    folder: str, info: dict, raw: bytes, published: datetime, info_name: str
+) -> PublishedEpisode:
     files, audio_size = _published_files(folder)
     digest = hashlib.sha256(raw)
     for name in PUBLISHED_FILES:
         digest.update(f"{name}={files.get(name, '-')};".encode())
+    duration = float(info["duration"])
+    recorded = info.get("audio_bytes", 0)
+    if isinstance(recorded, bool) or not isinstance(recorded, int) or recorded < 0:
+        raise ValueError(f"audio_bytes {recorded!r:.40} is not a size")
+    if not math.isfinite(duration) or duration < 0:
+        raise ValueError(f"duration {duration} is not a length of time")
     return PublishedEpisode(
         episode_id=os.path.basename(folder),  # the folder is what the URLs name
-        guid=info["guid"],
-        title=info["title"],
-        author=info.get("author", ""),
-        description=info.get("description", ""),
+        # clean_text: an entry stored before ingest removed control characters must not
+        # break the feed (XML 1.0 cannot carry them)
+        guid=clean_text(_text(info["guid"])),
+        title=clean_text(_text(info["title"])),
+        author=clean_text(_text(info.get("author", ""))),
+        description=clean_text(_text(info.get("description", ""))),
         published=published,
-        category=info.get("category", ""),
-        url=info.get("url", ""),
-        language=info.get("language", "ru"),
-        duration=float(info["duration"]),
+        category=clean_text(_text(info.get("category", ""))),
+        url=_text(info.get("url", "")),
+        language=_text(info.get("language", "ru")),
+        duration=duration,
         chapters=tuple(
-            Chapter(float(c["start"]), float(c["end"]), c["title"])
+            Chapter(float(c["start"]), float(c["end"]), clean_text(_text(c["title"])))
             for c in info.get("chapters", [])
         ),
-        audio_bytes=audio_size if audio_size is not None else int(info.get("audio_bytes", 0)),
+        audio_bytes=audio_size if audio_size is not None else recorded,
         folder=Path(folder),
         files=files,
         digest=digest.hexdigest(),
         only_show=str((info.get("edition") or {}).get("show", "")),
+        info_file=info_name,
+        recorded_audio_bytes=recorded,
     )
+
+
+def _text(value) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{value!r:.60} is not text")
+    return value
+
+
+def _check_files(episode: PublishedEpisode, published: Signatures) -> None:
+    """Raise PublishError when the entry's files cannot be published as they are."""
+    if not episode.has_audio:
+        raise PublishError(f"{episode.folder}: {store_files.AUDIO_FILE} is missing")
+    recorded = episode.recorded_audio_bytes
+    if recorded and recorded != episode.audio_bytes:
+        raise PublishError(
+            f"{episode.folder / store_files.AUDIO_FILE}: {episode.audio_bytes:,} bytes, but "
+            f"{episode.info_file} says {recorded:,} (cut short?)"
+        )
+    for name in PUBLISHED_FILES:
+        path = Layout.episode_file(episode.episode_id, name)
+        if name not in episode.files:
+            if path in published:
+                raise PublishError(f"{episode.folder}: {name} is missing (it was published)")
+            continue
+        if published.get(path) != episode.files[name]:  # new or changed since it was copied
+            _check_content(episode.folder / name)
+
+
+def _check_content(path: Path) -> None:
+    """A published file is what its name says: MP3 audio, a WebVTT file, JSON chapters."""
+    try:
+        if path.name == store_files.AUDIO_FILE:
+            with open(path, "rb") as handle:
+                head = handle.read(3)
+            if head != b"ID3" and not (len(head) >= 2 and head[0] == 0xFF and head[1] >= 0xE0):
+                raise PublishError(f"{path}: not MP3 audio")
+        elif path.name == store_files.TRANSCRIPT_FILE:
+            if not path.read_text(encoding="utf-8").startswith("WEBVTT"):
+                raise PublishError(f"{path}: not a WebVTT file")
+        elif path.name == store_files.CHAPTERS_FILE:
+            chapters = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(chapters, dict) or not isinstance(chapters.get("chapters"), list):
+                raise PublishError(f"{path}: not Podcasting 2.0 chapters")
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise PublishError(f"{path}: cannot be read ({_one_line(exc)})") from exc
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200]
+
+
+def published_record(episode: PublishedEpisode) -> bytes:
+    """PUBLISHED_RECORD for EPISODE: what its store entry says, less its `source`."""
+    info = json.loads((episode.folder / episode.info_file).read_bytes())
+    for key in _LEFT_OUT_OF_RECORD:
+        info.pop(key, None)
+    return (json.dumps(info, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 def _published_files(folder: str) -> tuple[dict[str, str], int | None]:

@@ -9,6 +9,7 @@ feeds are where absolute URLs (base_url) belong. Values are HTML-escaped by auto
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from audiocast.resources import bundled_dir
 TEMPLATE_FOLDER = "site"  # inside each templates folder
 STATIC_FOLDER = "site/static"  # copied to public/static/
 _JSON_OPTIONS = {"sort_keys": True, "ensure_ascii": False}
+_LINKABLE = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
 _MONTHS = (
     "января", "февраля", "марта", "апреля", "мая", "июня",
     "июля", "августа", "сентября", "октября", "ноября", "декабря",
@@ -154,8 +156,8 @@ def _show_view(card: ShowCard, page: str) -> dict:
         "href": root + Layout.show_page(show.slug),
         "feed": root + Layout.feed(show.slug),
         "cover": root + card.cover,
-        "apple_url": show.apple_url,
-        "spotify_url": show.spotify_url,
+        "apple_url": linkable(show.apple_url),
+        "spotify_url": linkable(show.spotify_url),
     }
 
 
@@ -170,7 +172,7 @@ def _episode_view(episode: PublishedEpisode, card: ShowCard, page: str) -> dict:
         "language": episode.language,
         "published": episode.published,
         "duration": episode.duration,
-        "article_url": episode.url,
+        "article_url": linkable(episode.url),
         "href": root + Layout.episode_page(episode.episode_id),
         "audio": root + Layout.episode_file(episode.episode_id, store_files.AUDIO_FILE),
         "audio_bytes": episode.audio_bytes,
@@ -178,6 +180,13 @@ def _episode_view(episode: PublishedEpisode, card: ShowCard, page: str) -> dict:
         # for data-audiocast-* attributes in single quotes; made once, used by several buttons
         "item_json": htmlsafe_json_dumps(item, **_JSON_OPTIONS),
     }
+
+
+def linkable(url: str) -> str:
+    """URL when it may be a link on a page: an absolute http(s) address. Anything else
+    ("javascript:…", "data:…", a stored value from before ingest checked it) is no link at all;
+    autoescaping makes a value safe to show, not safe to follow."""
+    return url if _LINKABLE.fullmatch(url) else ""
 
 
 def ru_date(moment: datetime) -> str:

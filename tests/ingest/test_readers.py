@@ -75,7 +75,8 @@ def test_identity_is_the_site_id_else_url_else_file_name(settings, tmp_path):
     path.write_text(json.dumps({**both, "url": "https://minval.az/news/42-renamed"}))
     assert read_article(str(path), settings).identity == "site-id:42"
     path.write_text(json.dumps({"title": "T", "body": "Текст статьи."}))
-    assert read_article(str(path), settings).identity == "source:note.json"
+    # no id, no URL: where the file lies in the site folder
+    assert read_article(str(path), settings).identity == "source:sub/note.json"
 
 
 def test_undeclared_azerbaijani_is_detected_and_russian_too(settings, tmp_path):

@@ -71,8 +71,9 @@ def synthetic_settings(root: Path, **changes) -> Settings:
 
 
 def write_episode(episodes_dir: Path, number: int, **fields) -> Path:
-    """One synthetic stored episode (episode.json, and whatever files FIELDS add): number N is
-    published N hours after a fixed start, so a higher number is newer."""
+    """One synthetic stored episode: episode.json and its audio (FIELDS' `audio`, else a few
+    bytes that begin like an MP3 file; None: no audio file), its audio_bytes set to match.
+    Number N is published N hours after a fixed start, so a higher number is newer."""
     published = datetime(2026, 1, 1, 8, 0, tzinfo=timezone(timedelta(hours=4)))
     published += timedelta(hours=number)
     episode_id = f"{number:016x}"
@@ -91,7 +92,7 @@ def write_episode(episodes_dir: Path, number: int, **fields) -> Path:
         "voice": "ru-espeak",
         "duration": 60.0 + number,
         "audio_file": "episode.mp3",
-        "audio_bytes": 480_000 + number,
+        "audio_bytes": 0,  # the audio's real size, below
         "bitrate_kbps": 64,
         "loudness_lufs": -16.0,
         "true_peak_dbtp": -1.0,
@@ -99,7 +100,8 @@ def write_episode(episodes_dir: Path, number: int, **fields) -> Path:
         "source": f"synthetic-{number}.md",
         "generator": "audiocast test",
     }
-    audio = fields.pop("audio", None)
+    audio = fields.pop("audio", b"ID3" + bytes(number % 251 for _ in range(97)))
+    info["audio_bytes"] = len(audio or b"")
     info.update(fields)
     folder = episodes_dir / episode_id
     folder.mkdir(parents=True, exist_ok=True)

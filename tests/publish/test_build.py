@@ -45,6 +45,7 @@ def test_one_new_episode_rewrites_only_what_shows_it(tmp_path):
         "politika/page/2/index.html", "politika/page/3/index.html",
         "politika/page/4/index.html",
         f"episodes/{new.name}/index.html", f"episodes/{new.name}/episode.json",
+        f"episodes/{new.name}/episode.mp3", f"episodes/{new.name}/.published.json",
     ])  # fmt: skip
     after = file_times(settings.public_dir)
     untouched = [p for p in before if p not in report.written and p != MANIFEST]
@@ -61,7 +62,7 @@ def test_changed_audio_is_copied_again_and_the_feed_follows(tmp_path):
     os.utime(folder / "episode.mp3", ns=(1, 1))  # touched, same bytes: not copied
     assert f"episodes/{folder.name}/episode.mp3" not in build(settings).written
 
-    (folder / "episode.mp3").write_bytes(b"ID3" + b"\1" * 2000)
+    write_episode(settings.episodes_dir, 1, audio=b"ID3" + b"\1" * 2000)  # made again
     report = build(settings)
     assert f"episodes/{folder.name}/episode.mp3" in report.written
     assert target.read_bytes() == (folder / "episode.mp3").read_bytes()
@@ -82,7 +83,8 @@ def test_removed_episodes_go_and_the_sites_own_files_stay(tmp_path):
     gone.rmdir()
     report = build(settings)
     assert sorted(report.removed) == [
-        f"episodes/{gone.name}/{name}" for name in ("episode.json", "episode.mp3", "index.html")
+        f"episodes/{gone.name}/{name}"
+        for name in (".published.json", "episode.json", "episode.mp3", "index.html")
     ]
     assert not (settings.public_dir / "episodes" / gone.name).exists()
     assert own.read_text() == "User-agent: *\n"
@@ -167,9 +169,9 @@ def test_an_unreadable_episode_is_one_error_line_and_the_rest_is_published(tmp_p
     assert main(["--site", str(tmp_path), "build"]) == 1
     errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
     assert errors == [
-        f"error: {broken / 'episode.json'}: missing episode_id, published, duration",
+        f"error: {broken / 'episode.json'}: missing episode_id, published, duration; not published",
         f"error: {wrong / 'episode.json'}: a wrong value (ValueError: could not convert "
-        "string to float: 'долго')",
+        "string to float: 'долго'); not published",
     ]
     feed = feedparser.parse((tmp_path / "public" / "all" / "feed.xml").read_bytes())
     assert [entry.title for entry in feed.entries] == ["Выпуск номер 1"]
