@@ -330,7 +330,7 @@ class Pipeline:
             reason = exc.strerror or str(exc)
             where = f" ({exc.filename})" if exc.filename else ""
             raise ArticleError(
-                script.article.source, f"cannot write the episode: {reason}{where}"
+                script.article.source, f"cannot make the episode: {reason}{where}"
             ) from exc
 
     def _produce_episode(
