@@ -142,6 +142,12 @@ def finish_article(
         # only an http(s) address may become a link: "javascript:…" would run on the page
         warnings.append(f"{source}: url {url[:80]!r} is not an http(s) address; left out")
         url = ""
+    language = _language(fields.language, title, body) or settings.language
+    if fields.language.strip() and not fields.language.strip().lower().startswith(language):
+        warnings.append(
+            f"{source}: language {clean_text(fields.language)[:20]!r} is not a language code; "
+            f"taken as {language!r}"
+        )
     zone = _zone(settings.timezone)
     published = parse_datetime(fields.published) if fields.published else None
     if fields.published and published is None:
@@ -166,7 +172,7 @@ def finish_article(
         tags=[t[:MAX_NAME_CHARS] for t in map(clean_text, fields.tags) if t],
         url=url,
         site_id=clean_text(str(fields.site_id)),
-        language=_language(fields.language, title, body) or settings.language,
+        language=language,
         lead=lead,
         warnings=warnings,
         file_identity=fields.file_identity,
@@ -198,14 +204,17 @@ def article_fingerprint(article: Article) -> str:
 
 _CYRILLIC = re.compile(r"[а-яёА-ЯЁ]")
 _LATIN = re.compile(r"[a-zA-ZəƏğĞıİşŞçÇöÖüÜ]")
-_AZERBAIJANI_ONLY = re.compile(r"[əƏ]")  # schwa: Azerbaijani, not Turkish or English
+_AZERBAIJANI_ONLY = re.compile(r"[əƏ]")
+_LANGUAGE_CODE = re.compile(r"[a-z]{2}")  # schwa: Azerbaijani, not Turkish or English
 
 
 def _language(declared: str, title: str, body: list[Block]) -> str:
-    """The declared language (its first two letters), else what the text is written in:
-    Cyrillic is Russian; Latin with Azerbaijani letters is Azerbaijani; else undecided."""
-    if declared.strip():
-        return declared.strip().lower()[:2]
+    """The declared language (its first two letters: "ru-RU" is "ru"), else what the text is
+    written in: Cyrillic is Russian; Latin with Azerbaijani letters is Azerbaijani; else
+    undecided."""
+    code = clean_text(declared).lower()[:2]
+    if _LANGUAGE_CODE.fullmatch(code):
+        return code
     sample = title + " " + " ".join(b.text for b in body[:5])
     cyrillic, latin = len(_CYRILLIC.findall(sample)), len(_LATIN.findall(sample))
     if cyrillic > latin:

@@ -40,6 +40,7 @@ _REQUIRED_KEYS = ("guid", "episode_id", "title", "published", "duration")
 # `source`, a path on the server); hidden, so `audiocast serve` does not serve it
 PUBLISHED_RECORD = ".published.json"
 _LEFT_OUT_OF_RECORD = ("source",)
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
 class PublishError(AudiocastError):
@@ -307,7 +308,7 @@ def _episode(
         published=published,
         category=clean_text(_text(info.get("category", ""))),
         url=_text(info.get("url", "")),
-        language=_text(info.get("language", "ru")),
+        language=_language(info.get("language", "ru")),
         duration=duration,
         chapters=tuple(
             Chapter(float(c["start"]), float(c["end"]), clean_text(_text(c["title"])))
@@ -321,6 +322,12 @@ def _episode(
         info_file=info_name,
         recorded_audio_bytes=recorded,
     )
+
+
+def _language(value) -> str:
+    if not _LANGUAGE_TAG.fullmatch(_text(value)):
+        raise ValueError(f"language {value!r:.40} is not a language code")
+    return value
 
 
 def _text(value) -> str:

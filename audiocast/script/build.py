@@ -12,7 +12,7 @@ from dataclasses import replace
 from audiocast.model import Article, Block, BlockKind, Script, Segment, SegmentKind
 from audiocast.script.dates import date_in_words
 from audiocast.script.normalize import Normalizer
-from audiocast.script.sentences import split_sentences
+from audiocast.script.sentences import cut_long, split_sentences
 from audiocast.script.templates import SpokenTemplates
 
 # Seconds of silence after each kind of segment: a presenter breathes after a sentence, pauses
@@ -92,11 +92,14 @@ def body_segments(article: Article, normalize: Normalizer, chapters: bool = True
     pending_chapter: str | None = article.title if chapters else None
     for block in blocks:
         if block.kind is BlockKind.HEADING:
-            text = block.text.rstrip(".")
-            chapter = text if chapters else None
-            segments.append(
-                Segment(SegmentKind.HEADING, text, normalize(text), PAUSES["heading"], chapter)
-            )
+            # a heading too long for one take is spoken in pieces (sentences.cut_long); the
+            # first opens the chapter and names it
+            pieces = cut_long(block.text.rstrip("."))
+            for index, text in enumerate(pieces):
+                last = index == len(pieces) - 1
+                pause = PAUSES["heading"] if last else PAUSES["sentence"]
+                chapter = text if chapters and index == 0 else None
+                segments.append(Segment(SegmentKind.HEADING, text, normalize(text), pause, chapter))
             pending_chapter = None
             continue
         sentences = split_sentences(block.text)

@@ -23,6 +23,7 @@ Other languages get the lexicon of their language, if there is one, and tidying.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -92,7 +93,7 @@ class RussianNormalizer:
         self._lexicon = lexicon or Lexicon()
 
     def __call__(self, written: str) -> str:
-        text = ru_rules.site_names(ru_rules.links_to_site_names(written))
+        text = ru_rules.site_names(ru_rules.links_to_site_names(_without_nameless_letters(written)))
         text = self._lexicon.rewrite(text)
         for rule in _RUSSIAN_PRE_RULES:
             text = rule(text)
@@ -107,6 +108,17 @@ class RussianNormalizer:
             text = rule(text)
         text = self._lexicon.add_stress(text)
         return tidy(ru_rules.keep_final_stop(written, text))
+
+
+_RARE = re.compile(r"[^\x00-\u24ff]")  # past the common scripts: worth a closer look
+
+
+def _without_nameless_letters(text: str) -> str:
+    """TEXT without letters that have no Unicode name in this Python (recent ideographs, say):
+    no engine speaks them, and pymorphy3 inside ru-normalizr fails on them (ValueError)."""
+    if not _RARE.search(text):
+        return text
+    return "".join(c for c in text if not c.isalpha() or unicodedata.name(c, ""))
 
 
 class LexiconOnly:
