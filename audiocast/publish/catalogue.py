@@ -41,6 +41,10 @@ _REQUIRED_KEYS = ("guid", "episode_id", "title", "published", "duration")
 PUBLISHED_RECORD = ".published.json"
 _LEFT_OUT_OF_RECORD = ("source",)
 _LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+# what XML 1.0 cannot carry (and ingest removes): an entry stored before it did is cleaned
+_UNSAFE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
 
 
 class PublishError(AudiocastError):
@@ -299,19 +303,17 @@ def _episode(
         raise ValueError(f"duration {duration} is not a length of time")
     return PublishedEpisode(
         episode_id=os.path.basename(folder),  # the folder is what the URLs name
-        # clean_text: an entry stored before ingest removed control characters must not
-        # break the feed (XML 1.0 cannot carry them)
-        guid=clean_text(_text(info["guid"])),
-        title=clean_text(_text(info["title"])),
-        author=clean_text(_text(info.get("author", ""))),
-        description=clean_text(_text(info.get("description", ""))),
+        guid=_safe(info["guid"]),
+        title=_safe(info["title"]),
+        author=_safe(info.get("author", "")),
+        description=_safe(info.get("description", "")),
         published=published,
-        category=clean_text(_text(info.get("category", ""))),
+        category=_safe(info.get("category", "")),
         url=_text(info.get("url", "")),
         language=_language(info.get("language", "ru")),
         duration=duration,
         chapters=tuple(
-            Chapter(float(c["start"]), float(c["end"]), clean_text(_text(c["title"])))
+            Chapter(float(c["start"]), float(c["end"]), _safe(c["title"]))
             for c in info.get("chapters", [])
         ),
         audio_bytes=audio_size if audio_size is not None else recorded,
@@ -328,6 +330,14 @@ def _language(value) -> str:
     if not _LANGUAGE_TAG.fullmatch(_text(value)):
         raise ValueError(f"language {value!r:.40} is not a language code")
     return value
+
+
+def _safe(value) -> str:
+    """VALUE, a string, cleaned as ingest cleans text if it holds what XML cannot carry: an
+    entry stored before ingest removed control characters must not break the feed. The search
+    alone costs little; this runs for every field of every episode on every build."""
+    text = _text(value)
+    return clean_text(text) if _UNSAFE.search(text) else text
 
 
 def _text(value) -> str:
