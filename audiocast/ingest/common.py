@@ -126,6 +126,7 @@ def finish_article(
     _check_length(source, "category", category, MAX_NAME_CHARS)
     body = [Block(b.kind, clean_text(b.text)) for b in fields.body]
     body = [b for b in body if _HAS_WORD.search(b.text) and not _is_chrome(b.text, settings)]
+    body = _without_title_heading(title, body)
     if not any(b.kind is BlockKind.PARAGRAPH for b in body):
         raise ArticleError(source, "no body text found (empty or image-only article)")
     lead = clean_text(fields.lead)
@@ -179,6 +180,28 @@ def finish_article(
     )
 
 
+def _without_title_heading(title: str, body: list[Block]) -> list[Block]:
+    """BODY without the heading it opens with when that heading is the title again: a theme
+    that puts its title inside the article container (JNews: h1.jeg_post_title inside
+    <article>) would have the title spoken twice within seconds, and the body's chapter named
+    by a heading rather than by the article."""
+    while body and body[0].kind is BlockKind.HEADING and _same_words(body[0].text, title):
+        body = body[1:]
+    return body
+
+
+def _same_words(heading: str, title: str) -> bool:
+    """HEADING says what TITLE says, or what TITLE says before a site name ("… - Minval")."""
+    words = _words(heading)
+    if not words:
+        return False
+    return words == _words(title) or words == _words(_SITE_SUFFIX.split(title, maxsplit=1)[0])
+
+
+def _words(text: str) -> list[str]:
+    return _WORD_RUN.findall(text.casefold().replace("ё", "е"))
+
+
 def _check_length(source: str, name: str, value: str, limit: int) -> None:
     if len(value) > limit:
         raise ArticleError(
@@ -204,8 +227,10 @@ def article_fingerprint(article: Article) -> str:
 
 _CYRILLIC = re.compile(r"[а-яёА-ЯЁ]")
 _LATIN = re.compile(r"[a-zA-ZəƏğĞıİşŞçÇöÖüÜ]")
-_AZERBAIJANI_ONLY = re.compile(r"[əƏ]")
-_LANGUAGE_CODE = re.compile(r"[a-z]{2}")  # schwa: Azerbaijani, not Turkish or English
+_AZERBAIJANI_ONLY = re.compile(r"[əƏ]")  # schwa: Azerbaijani, not Turkish or English
+_LANGUAGE_CODE = re.compile(r"[a-z]{2}")
+_WORD_RUN = re.compile(r"\w+")
+_SITE_SUFFIX = re.compile(r"\s[-–—|]\s(?!.*\s[-–—|]\s)")  # the last " - " or " | " in a title
 
 
 def _language(declared: str, title: str, body: list[Block]) -> str:

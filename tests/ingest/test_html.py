@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from audiocast.ingest import read_article
-from audiocast.model import BlockKind
+from audiocast.model import BlockKind, SegmentKind
 from tests.conftest import ARTICLES, SEED
 
 PAGE = ARTICLES / "minval-baku-kiev.html"
@@ -91,3 +91,47 @@ def test_page_in_a_declared_legacy_charset_is_decoded(settings, tmp_path):
     path.write_bytes(page.encode("cp1251", errors="replace"))
     article = read_article(str(path), settings)
     assert article.title == "Баку и Киев переходят к делу"
+
+
+JNEWS = ARTICLES / "jnews-title-in-article.html"
+
+
+def test_a_title_heading_inside_the_article_is_not_spoken_twice(pipeline):
+    """JNews puts h1.jeg_post_title inside <article>: extraction keeps it as the first heading."""
+    article = pipeline.read(str(JNEWS))
+    assert article.title == "Баку и Киев переходят к делу"
+    assert article.body[0].kind is BlockKind.PARAGRAPH
+    script = pipeline.script(article)
+    # said once at the start (the intro), once more only in the outro's farewell
+    before_outro = [s.text for s in script.segments if s.kind is not SegmentKind.OUTRO]
+    assert sum("Баку и Киев переходят к делу" in text for text in before_outro) == 1
+    chapters = [segment.chapter for segment in script.segments if segment.chapter]
+    assert chapters == [
+        "Вступление", "Баку и Киев переходят к делу", "Энергетика как основа", "Завершение"
+    ]  # fmt: skip
+
+
+def test_a_first_heading_that_is_not_the_title_is_kept(settings, tmp_path):
+    page = JNEWS.read_text("utf-8").replace(
+        '<h1 class="jeg_post_title">Баку и Киев переходят к делу</h1>',
+        "<h2>Главное за неделю</h2>",
+    )
+    path = tmp_path / "other-heading.html"
+    path.write_text(page, encoding="utf-8")
+    article = read_article(str(path), settings)
+    assert (article.body[0].kind, article.body[0].text) == (BlockKind.HEADING, "Главное за неделю")
+
+
+def test_a_title_heading_is_dropped_from_any_reader(settings, tmp_path):
+    path = tmp_path / "note.md"
+    path.write_text(
+        "---\ntitle: Баку и Киев переходят к делу - Minval Politika\n---\n\n"
+        "# Баку и Киев — переходят к делу!\n\nТекст статьи.\n\n## Дальше\n\nЕщё текст.\n",
+        encoding="utf-8",
+    )
+    article = read_article(str(path), settings)
+    assert [(b.kind, b.text) for b in article.body] == [
+        (BlockKind.PARAGRAPH, "Текст статьи."),
+        (BlockKind.HEADING, "Дальше"),
+        (BlockKind.PARAGRAPH, "Ещё текст."),
+    ]
