@@ -4,11 +4,13 @@ Russian, in this order (each rule is a small function with its own tests):
 
 1. links and site names: `links_to_site_names`, `site_names`
 2. the lexicon's rewriting entries («SOCAR» → «сока́р», «НАТО» → «на́то»)
-3. pre-rules, so ru-normalizr gets a shape it reads right: `iso_dates`, `seasons`,
+3. pre-rules, so ru-normalizr gets a shape it reads right: `initials` and `so_called`
+   (ru_grammar.py), `iso_dates`, `seasons`,
    `clock_times`, `match_scores`, `money_with_multiplier`, `currency_codes`,
    `manats_as_dollars`, `year_abbreviation_mid_sentence`, `square_and_cubic_units`,
    `city_after_v`, `regnal_numbers`, `roman_before_adjectives`, `anniversaries`,
-   `times_and_a_half`, `spell_latin_acronyms`, `transliterate_turkic`,
+   `times_and_a_half`, `counted_shift` (ru_grammar.py), `spell_latin_acronyms`,
+   `spell_latin_lowercase_acronyms`, `transliterate_turkic`,
    `amounts_in_genitive`
 4. ru-normalizr: numbers with case agreement, decimals, dates, ordinals, years, Roman numerals,
    abbreviations («т. е.», «млн», «км», «г.»), initials, the remaining Latin words (read through
@@ -27,11 +29,12 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
-from audiocast.script import ru_rules
+from audiocast.script import ru_grammar, ru_rules
 from audiocast.script.lexicon import Lexicon, load_lexicons
 from audiocast.script.spelling import (
     spell_cyrillic_acronyms,
     spell_latin_acronyms,
+    spell_latin_lowercase_acronyms,
     stress_marks_from_plus,
     strip_stress,
     transliterate_turkic,
@@ -46,6 +49,8 @@ _QUOTES = str.maketrans({"«": '"', "»": '"', "„": '"', "“": '"', "”": '"
 _SPACES = re.compile(r"\s+")
 
 _RUSSIAN_PRE_RULES: tuple[Callable[[str], str], ...] = (
+    ru_grammar.initials,
+    ru_grammar.so_called,
     ru_rules.iso_dates,
     ru_rules.seasons,
     ru_rules.clock_times,
@@ -61,7 +66,9 @@ _RUSSIAN_PRE_RULES_AFTER_MONEY: tuple[Callable[[str], str], ...] = (
     ru_rules.roman_before_adjectives,
     ru_rules.anniversaries,
     ru_rules.times_and_a_half,
+    ru_grammar.counted_shift,
     spell_latin_acronyms,
+    spell_latin_lowercase_acronyms,
     transliterate_turkic,
 )
 _RUSSIAN_POST_RULES: tuple[Callable[[str], str], ...] = (

@@ -250,8 +250,11 @@ _AMOUNT_PHRASE = (
     rf"(?P<phrase>(?:{AMOUNT})(?![\d.:/-]?\d|-|\s*(?:{_MONTHS_AND_YEARS}))"
     rf"(?:\s?(?:{_MULTIPLIER})\.?)?(?:\s?[%$€]|\s+[а-яё]+[²³]?)?)"
 )
+# the noun's case endings only: «выплатила», «потерявший» are verbs and participles, which
+# take the amount in the accusative («выплатила пять миллионов»), not nouns of action
+_NOUN_ENDING = r"(?:а|у|е|о|ом|ой|ою|и|ы|й|ь|ам|ами|ах|ов|ей|ю|я|ем|ям|ями|ях|ью|ия|ию|ии|ие|ием)?"
 _AFTER_ACTION_NOUN = re.compile(
-    rf"(?<![\w])(?:{_ACTION_NOUN})[а-яё]*\s+{_AMOUNT_PHRASE}", re.IGNORECASE
+    rf"(?<![\w])(?:{_ACTION_NOUN}){_NOUN_ENDING}\s+{_AMOUNT_PHRASE}", re.IGNORECASE
 )
 _ZERO_AFTER_PREPOSITION = re.compile(
     rf"(?<![\w])(?:{_GENITIVE_PREPOSITION})\s+(?=0,\d){_AMOUNT_PHRASE}", re.IGNORECASE

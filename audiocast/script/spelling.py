@@ -65,6 +65,18 @@ def spell_latin_acronyms(text: str) -> str:
     return _LATIN_ACRONYM.sub(spelled, text)
 
 
+# a lower-case Latin word without a vowel cannot be read as a word: «bp», «hp», «ktm»
+_LATIN_LOWER_ACRONYM = re.compile(r"(?<![\w-])[bcdfghjklmnpqrstvwxz]{2,5}(?![\w-])")
+
+
+def spell_latin_lowercase_acronyms(text: str) -> str:
+    """«bp» → «би-пи»: a brand written in lower case is spelled like its capitals would be
+    (a site's lexicon can say otherwise: its entries are applied first)."""
+    return _LATIN_LOWER_ACRONYM.sub(
+        lambda match: "-".join(_LATIN_LETTER_NAMES[c] for c in match.group(0).upper()), text
+    )
+
+
 # Azerbaijani (and Turkish) Latin letters to Cyrillic sounds: Şuşa → Шуша, Göyçay → Гёйчай,
 # Xankəndi → Ханкенди. Names with a traditional Russian form (Gəncə → Гянджа) belong in the
 # lexicon; this is the fallback that keeps them Russian-sounding.
