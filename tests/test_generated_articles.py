@@ -40,7 +40,8 @@ SPECIALS = [
     "\x00", "\x01", "\x0b", "\x0c", "\x1b[31m", "\x7f", "\x85", "\u2028", "\u202e", "\u2066",
     "\ud800", "\udfff", "\ufffe", "\uffff", "\u200b", "\u00ad", "\r\n", "\n\n", "\t",
     "<script>alert(1)</script>", "]]>", "&amp;", "&#0;", '"', "'", "-->", "$380", "1,2 млн",
-    "т. е.", "XXI", "javascript:alert(1)", "Кремль", "Bakı", "ﷺ", "👩‍👩‍👧", "\u0301",
+    "т. е.", "т.н.", "на 2 ", "И.", "В.", " bp", "XXI", "javascript:alert(1)",
+    "Кремль", "Bakı", "ﷺ", "👩‍👩‍👧", "\u0301",
 ]  # fmt: skip
 RATE = 22_050
 # CI runs the same examples every time; AUDIOCAST_EXPLORE=N runs N new random ones (and a
