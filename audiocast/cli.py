@@ -8,23 +8,21 @@ import signal
 import sys
 from datetime import datetime
 from pathlib import Path
-
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from audiocast import __version__
-from audiocast.config import Settings, load_settings
 from audiocast.errors import AudiocastError
-from audiocast.model import SegmentKind
-from audiocast.pipeline import EpisodeResult, Pipeline, find_edition
-from audiocast.publish.build import build
-from audiocast.publish.serve import make_server, server_url
-from audiocast.resources import samples_dir
-from audiocast.speech.engine import voice_problem
-from audiocast.speech.voices import find_voice
-from audiocast.state import SyncState
-from audiocast.sync import STATE_FILE, StopFlag, sync_once
+from audiocast.state import STATE_FILE, SyncState
+
+# Each command imports what it needs when it runs (tests/test_startup.py): `--help` and
+# `status` load no numpy, pipeline, page or terminal machinery, and start in a fraction of a
+# second instead of over one.
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from audiocast.config import Settings
+    from audiocast.pipeline import EpisodeResult, Pipeline
+    from audiocast.sync import StopFlag
 
 # an edition gathers articles of the hours before its date: far from today, the arithmetic
 # on dates leaves datetime's range (year 1 or 9999) and nothing could be gathered anyway
@@ -34,7 +32,11 @@ _PARAGRAPH_END = 0.8  # a pause this long or longer ends a paragraph in the scri
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
-    arguments = parser.parse_args(argv)
+    arguments = parser.parse_args(argv)  # `--help` and `--version` end here
+    from rich.console import Console
+
+    from audiocast.config import load_settings
+
     errors = Console(stderr=True, highlight=False, soft_wrap=True)
     # past a file-size limit (ulimit -f) the kernel would kill the process without a word;
     # ignored, the write fails with EFBIG and the article that met it says so
@@ -128,6 +130,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _episode(arguments, settings: Settings, errors: Console) -> int:
+    from audiocast.pipeline import Pipeline
+
     pipeline = Pipeline(settings)
     results, failures = _make_episodes(pipeline, arguments.sources, arguments.voice, errors)
     if len(arguments.sources) > 1:
@@ -136,6 +140,10 @@ def _episode(arguments, settings: Settings, errors: Console) -> int:
 
 
 def _edition(arguments, settings: Settings, errors: Console) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from audiocast.pipeline import Pipeline, find_edition
+
     edition = find_edition(settings, arguments.edition)
     at = _iso_datetime(arguments.at) if arguments.at else None
     pipeline = Pipeline(settings)
@@ -170,12 +178,16 @@ def _iso_datetime(text: str) -> datetime:
 
 
 def _demo(arguments, settings: Settings, errors: Console) -> int:
+    from audiocast.resources import samples_dir
+
     sources = sorted(str(p) for p in samples_dir().iterdir() if p.is_file())
     status = _episode(argparse.Namespace(sources=sources, voice=None), settings, errors)
     return max(status, _build(arguments, settings, errors))
 
 
 def _build(arguments, settings: Settings, errors: Console) -> int:
+    from audiocast.publish.build import build
+
     report = build(settings)
     for problem in report.problems:
         errors.print(f"error: {problem}", markup=False)
@@ -192,6 +204,8 @@ def _build(arguments, settings: Settings, errors: Console) -> int:
 
 
 def _serve(arguments, settings: Settings, errors: Console) -> int:
+    from audiocast.publish.serve import make_server, server_url
+
     if not arguments.no_build:
         _build(arguments, settings, errors)
     server = make_server(settings.public_dir, arguments.host, arguments.port)
@@ -208,6 +222,14 @@ def _serve(arguments, settings: Settings, errors: Console) -> int:
 
 
 def _make_episodes(pipeline: Pipeline, sources, voice, errors: Console):
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     results: list[EpisodeResult] = []
     failures: list[tuple[str, str]] = []
     columns = (
@@ -244,6 +266,8 @@ def _make_episodes(pipeline: Pipeline, sources, voice, errors: Console):
 
 
 def _summary(results: list[EpisodeResult], failures, errors: Console) -> None:
+    from rich.table import Table
+
     table = Table(title="episodes")
     for column in ("article", "episode", "duration", "sentences new/cached"):
         table.add_column(column)
@@ -261,6 +285,9 @@ def _summary(results: list[EpisodeResult], failures, errors: Console) -> None:
 
 
 def _script(arguments, settings: Settings, errors: Console) -> int:
+    from audiocast.model import SegmentKind
+    from audiocast.pipeline import Pipeline
+
     pipeline = Pipeline(settings)
     article = pipeline.read(arguments.source)
     for warning in article.warnings:
@@ -280,6 +307,13 @@ def _script(arguments, settings: Settings, errors: Console) -> int:
 
 
 def _voices(arguments, settings: Settings, errors: Console) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from audiocast.pipeline import Pipeline
+    from audiocast.speech.engine import voice_problem
+    from audiocast.speech.voices import find_voice
+
     pipeline = Pipeline(settings)
     find_voice(pipeline.voices, settings.voice)
     table = Table(title="voice profiles")
@@ -297,6 +331,8 @@ def _voices(arguments, settings: Settings, errors: Console) -> int:
 
 
 def _sync(arguments, settings: Settings, errors: Console) -> int:
+    from audiocast.sync import StopFlag
+
     if not settings.sources:
         raise AudiocastError("no [[sources]] in audiocast.toml: nothing to sync")
     stop = StopFlag()
@@ -306,7 +342,7 @@ def _sync(arguments, settings: Settings, errors: Console) -> int:
         if not arguments.no_build and not report.interrupted:
             _build(arguments, settings, errors)
         if arguments.watch is None or stop.set:
-            failed = report.failed or report.source_errors
+            failed = report.failed or report.source_errors or report.gaps
             return 1 if failed or any(e.status == "failed" for e in report.editions) else 0
         errors.print(f"next sync in {arguments.watch:g} s (Ctrl-C stops)", markup=False)
         if stop.event.wait(arguments.watch):
@@ -314,6 +350,16 @@ def _sync(arguments, settings: Settings, errors: Console) -> int:
 
 
 def _sync_with_progress(settings: Settings, workers, stop: StopFlag, errors: Console):
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from audiocast.sync import sync_once
+
     columns = (
         TextColumn("sync"),
         BarColumn(),
@@ -340,9 +386,13 @@ def _sync_with_progress(settings: Settings, workers, stop: StopFlag, errors: Con
 
 
 def _sync_summary(report, errors: Console) -> None:
+    from rich.table import Table
+
     for message in report.source_errors:
         errors.print(f"error: {message}", markup=False)
     for message in report.problems:
+        errors.print(f"warning: {message}", markup=False)
+    for message in report.gaps:  # posts out of reach: said on every run while it lasts
         errors.print(f"warning: {message}", markup=False)
     for outcome in report.outcomes + report.editions:
         for warning in outcome.warnings:
@@ -363,6 +413,7 @@ def _sync_summary(report, errors: Console) -> None:
     errors.print(
         f"{made} made, {len(report.failed)} failed, {report.unchanged} unchanged, "
         f"{len(report.removed)} removed, {len(report.source_errors)} sources down"
+        + (f", {len(report.gaps)} listings not read whole" if report.gaps else "")
         + (" — interrupted" if report.interrupted else ""),
         markup=False,
     )
@@ -376,13 +427,25 @@ def _status(arguments, settings: Settings, errors: Console) -> int:
     state = SyncState(path)
     try:
         rows = state.all()
+        sources = state.sources()
     finally:
         state.close()
+    # a line per source as the last sync read it: "ok", or each of its problems (down, or
+    # posts its listing would not give); sources no longer configured are left out
+    configured = {source.name for source in settings.sources}
+    sources = [s for s in sources if not configured or s.name in configured]
+    for source in sources:
+        for problem in source.problems or ["ok"]:
+            print("\t".join(("source", source.name, source.read_at, problem)))
+    troubled = sum(bool(source.problems) for source in sources)
     # one line per article, tab-separated, for people and scripts alike
     order = {"failed": 0, "pending": 1, "done": 2, "removed": 3}
     for row in sorted(rows, key=lambda r: (order.get(r.status, 9), r.title)):
         fields = (row.status, row.title, row.source, row.episode_id or "-", row.updated_at)
         print("\t".join(fields + ((row.error,) if row.error else ())))
     counts = {s: sum(r.status == s for r in rows) for s in order}
-    print(", ".join(f"{count} {status}" for status, count in counts.items()))
-    return 1 if counts["failed"] else 0
+    print(
+        ", ".join(f"{count} {status}" for status, count in counts.items())
+        + (f", {troubled} sources with problems" if troubled else "")
+    )
+    return 1 if counts["failed"] or troubled else 0

@@ -33,12 +33,35 @@ class Show:
     cover: Path | None = None  # square 1400–3000 px; drawn when not set
     voice: str | None = None  # voice profile for this show's episodes
     categories: tuple[str, ...] = ()  # the site categories it gathers; empty: every article
+    # the languages of the articles it gathers; empty: its own `language` only. Its feed
+    # declares `language` alone (RSS has one <language>), by which apps file and present it
+    languages: tuple[str, ...] = ()
     apple_url: str = ""  # subscribe links shown on the pages, where configured
     spotify_url: str = ""
     guid: str = ""  # podcast:guid; derived from the feed URL when empty
 
     def includes(self, category: str) -> bool:
         return not self.categories or category in self.categories
+
+    @property
+    def gathered_languages(self) -> tuple[str, ...]:
+        return self.languages or (self.language,)
+
+    def gathers_language(self, language: str) -> bool:
+        """Whether an episode in LANGUAGE ("az", or a tag such as "az-Latn") is the show's."""
+        return language.split("-", 1)[0].lower() in self.gathered_languages
+
+    @classmethod
+    def defaults(cls, title: str, language: str, languages) -> tuple[Show, ...]:
+        """The shows of a site that configures none: "all" gathers the articles in the site's
+        LANGUAGE, and "all-<code>" those in each other of LANGUAGES (the languages the site
+        has a voice for), each show in one language, as its feed declares."""
+        shows = [cls(slug="all", title=title, language=language, author=title)]
+        for other in sorted(set(languages) - {language}):
+            if _LANGUAGE.fullmatch(other):  # a voice_by_language key is not checked otherwise
+                name = f"{title} ({other})"
+                shows.append(cls(slug=f"all-{other}", title=name, language=other, author=title))
+        return tuple(shows)
 
 
 @dataclass(frozen=True)
@@ -111,7 +134,7 @@ class Settings:
     def all_shows(self) -> tuple[Show, ...]:
         if self.shows:
             return self.shows
-        return (Show(slug="all", title=self.show, language=self.language, author=self.show),)
+        return Show.defaults(self.show, self.language, self.voice_by_language)
 
     def voice_for(self, language: str, requested: str | None = None) -> str:
         """The voice profile for an article: the one asked for, else by language, else default."""
@@ -347,7 +370,9 @@ def _shows_from(value, folder: Path, path: Path, problems: list[str]) -> tuple[S
         categories = table.get("categories", [])
         if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
             problems.append(f"{where}: categories must be a list of site category names")
-        text_keys = known - {"explicit", "categories"}
+        languages = table.get("languages", [])
+        _check_languages(languages, table.get("language", Show.language), where, problems)
+        text_keys = known - {"explicit", "categories", "languages"}
         for key in text_keys & table.keys():
             if not isinstance(table[key], str):
                 problems.append(f"{where}: {key} must be a string")
@@ -360,8 +385,9 @@ def _shows_from(value, folder: Path, path: Path, problems: list[str]) -> tuple[S
             continue
         shows.append(
             Show(
-                **{k: v for k, v in table.items() if k not in ("categories", "cover")},
+                **{k: v for k, v in table.items() if k not in ("categories", "cover", "languages")},
                 categories=tuple(categories),
+                languages=tuple(languages),
                 cover=(folder / cover) if cover else None,
             )
         )
@@ -369,6 +395,24 @@ def _shows_from(value, folder: Path, path: Path, problems: list[str]) -> tuple[S
     for slug in {s for s in slugs if slugs.count(s) > 1}:
         problems.append(f"{path}: two shows have the slug {slug!r}")
     return tuple(shows)
+
+
+def _check_languages(languages, own, where: str, problems: list[str]) -> None:
+    """A show's `languages`: a list of language codes that holds its own `language` (its feed
+    declares that one; a show of none of the languages it gathers would mislabel all)."""
+    if not isinstance(languages, list) or not all(isinstance(v, str) for v in languages):
+        problems.append(f'{where}: languages must be a list of language codes, e.g. ["ru", "az"]')
+        return
+    wrong = [code for code in languages if not _LANGUAGE.fullmatch(code)]
+    for code in wrong:
+        problems.append(
+            f"{where}: languages: {code!r} is not a language code of 2 or 3 lower-case letters"
+        )
+    if languages and not wrong and isinstance(own, str) and own not in languages:
+        problems.append(
+            f"{where}: languages must include the show's own language {own!r} (its feed "
+            "declares it), or be left out"
+        )
 
 
 _SOURCE_KINDS = ("wordpress", "feed")

@@ -4,7 +4,7 @@ the episode store, so a run knows what is new, edited, unchanged, removed or fai
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,9 +26,31 @@ CREATE TABLE IF NOT EXISTS articles (
     attempts      INTEGER NOT NULL DEFAULT 0,
     updated_at    TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS sources (
+    name          TEXT PRIMARY KEY,  -- the [[sources]] name
+    read_at       TEXT NOT NULL,     -- the last sync that read it (ISO 8601, UTC)
+    error         TEXT,              -- why it could not be read then (down, refused…)
+    gaps          TEXT               -- what of its listing could not be read, a line each
+);
 """
 
 PENDING, DONE, FAILED, REMOVED = "pending", "done", "failed", "removed"
+STATE_FILE = ".audiocast-sync.sqlite"  # in the episode store; here, so `status` needs no sync
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """A source as the last sync found it: read whole, not read at all (`error`), or read
+    with parts of its listing out of reach (`gaps`)."""
+
+    name: str
+    read_at: str
+    error: str | None
+    gaps: tuple[str, ...]
+
+    @property
+    def problems(self) -> list[str]:
+        return ([self.error] if self.error else []) + list(self.gaps)
 
 
 @dataclass(frozen=True)
@@ -123,6 +145,25 @@ class SyncState:
                 "UPDATE articles SET status = ?, updated_at = ? WHERE identity = ?",
                 (REMOVED, _now(), identity),
             )
+
+    def source_read(self, name: str, *, gaps: Sequence[str] = (), error: str | None = None) -> None:
+        """Record how this run read source NAME (replacing what the last run said)."""
+        with self._transaction():
+            self._db.execute(
+                """INSERT INTO sources (name, read_at, error, gaps) VALUES (?, ?, ?, ?)
+                   ON CONFLICT(name) DO UPDATE SET read_at = excluded.read_at,
+                       error = excluded.error, gaps = excluded.gaps""",
+                (name, _now(), error, "\n".join(gaps) or None),
+            )
+
+    def sources(self) -> list[SourceState]:
+        rows = self._db.execute("SELECT * FROM sources ORDER BY name").fetchall()
+        return [
+            SourceState(
+                row["name"], row["read_at"], row["error"], tuple((row["gaps"] or "").splitlines())
+            )
+            for row in rows
+        ]
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:

@@ -30,9 +30,8 @@ from audiocast.model import Article
 from audiocast.pipeline import Pipeline
 from audiocast.speech.engine import EngineSet, max_in_flight
 from audiocast.speech.voices import find_voice, load_voices
-from audiocast.state import PENDING, REMOVED, SyncState
+from audiocast.state import PENDING, REMOVED, STATE_FILE, SyncState
 
-STATE_FILE = ".audiocast-sync.sqlite"
 SITE_ID_PREFIX = "site-id:"  # Article.identity of an article with a site id
 LOCK_FILE = ".audiocast-sync.lock"
 
@@ -56,6 +55,7 @@ class SyncReport:
     sources_read: list[str] = field(default_factory=list)
     source_errors: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # single posts a source could not give
+    gaps: list[str] = field(default_factory=list)  # listings a source would not give whole
     outcomes: list[Outcome] = field(default_factory=list)
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
@@ -152,9 +152,12 @@ def _gather(settings: Settings, state: SyncState, report: SyncReport) -> list[Si
             listing = read_source(source, settings)
         except SourceError as exc:
             report.source_errors.append(str(exc))  # its articles are left as they are
+            state.source_read(source.name, error=str(exc))
             continue
         report.sources_read.append(source.name)
         report.problems.extend(listing.problems)
+        report.gaps.extend(listing.gaps)  # said every run, and kept for `audiocast status`
+        error = None
         for item in listing.articles:
             article = item.article
             status = state.seen(
@@ -170,6 +173,8 @@ def _gather(settings: Settings, state: SyncState, report: SyncReport) -> list[Si
                 _remove_missing(settings, state, source, listing, report)
             except SourceError as exc:  # could not confirm: remove nothing this time
                 report.source_errors.append(str(exc))
+                error = str(exc)
+        state.source_read(source.name, gaps=listing.gaps, error=error)
     return pending
 
 
@@ -207,7 +212,7 @@ def _remove_episode(episodes_dir: Path, episode_id: str) -> None:
 
 
 def _make_all(settings, state, pending, report, workers, stop, on_progress, engines) -> None:
-    workers = _worker_count(settings, workers)
+    workers = _worker_count(settings, workers, pending)
     if workers == 1 or len(pending) <= 1:
         pipeline = Pipeline(settings, engines)
         for item in pending:
@@ -268,13 +273,30 @@ def _record(state, item: SiteArticle, outcome: Outcome, report, on_progress) -> 
         on_progress(outcome, 0)
 
 
-def _worker_count(settings: Settings, requested: int | None) -> int:
-    """All cores for offline engines; one process for a network engine, which gets its
-    concurrency from requests in flight instead."""
+def _worker_count(settings: Settings, requested: int | None, pending: list[SiteArticle]) -> int:
+    """All cores for offline engines; one process when any voice the pending articles may be
+    spoken with — their show's, else the site's for their language, and each one's fallbacks —
+    is a network engine, which gets its concurrency from requests in flight instead: its rate
+    limit holds within one process, so N processes would send N times the configured rate."""
     count = requested or settings.workers or os.cpu_count() or 1
-    voice = find_voice(load_voices(settings.voices_dir), settings.voice)
-    engine = EngineSet().get(voice.engine)
-    return 1 if max_in_flight(engine, voice) > 1 else count
+    if count == 1:
+        return 1
+    voices = load_voices(settings.voices_dir)
+    engines = EngineSet()
+    wanted = {settings.voice_for(item.article.language, _voice(settings, item)) for item in pending}
+    seen: set[str] = set()
+    while wanted:
+        name = wanted.pop()
+        seen.add(name)
+        try:
+            voice = find_voice(voices, name)
+            if max_in_flight(engines.get(voice.engine), voice) > 1:
+                return 1
+        except AudiocastError:
+            continue  # an unknown voice or engine: that article fails with its own reason
+        if voice.fallback and voice.fallback not in seen:
+            wanted.add(voice.fallback)
+    return count
 
 
 def _voice(settings: Settings, item: SiteArticle) -> str | None:

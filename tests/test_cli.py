@@ -89,6 +89,8 @@ def test_demo_builds_episodes_from_the_samples_offline(tmp_path):
     folders = [line[0] for line in lines if Path(line[0]).parent == tmp_path / "episodes"]
     assert len(folders) == 4
     assert (tmp_path / "public" / "all" / "feed.xml").is_file()  # and the site is built
+    assert (tmp_path / "public" / "all-az" / "feed.xml").is_file()  # one show per language
+    assert "warning: base_url is not set" in result.stderr  # its feeds are a local preview
     languages = set()
     for folder in folders:
         info = json.loads((Path(folder) / "episode.json").read_text(encoding="utf-8"))

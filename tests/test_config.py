@@ -65,10 +65,12 @@ def test_shows_from_the_site_config(tmp_path):
     assert politika.explicit is False
 
 
-def test_without_shows_there_is_one_show_of_everything(tmp_path):
-    (show,) = load_settings(tmp_path).all_shows()
-    assert (show.slug, show.title) == ("all", "Minval Politika")
+def test_without_shows_there_is_one_show_of_everything_in_each_language(tmp_path):
+    show, azerbaijani = load_settings(tmp_path).all_shows()
+    assert (show.slug, show.title, show.language) == ("all", "Minval Politika", "ru")
     assert show.includes("Экономика")
+    assert (azerbaijani.slug, azerbaijani.language) == ("all-az", "az")
+    assert azerbaijani.includes("Экономика")
 
 
 def test_show_problems_name_the_show(tmp_path):

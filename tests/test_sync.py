@@ -279,3 +279,47 @@ def test_sync_assembles_the_configured_edition_from_what_it_made(site, tmp_path)
     assert {o.title for o in report.outcomes} <= titles
     # nothing new: no new edition either
     assert sync(settings).editions == []
+
+
+def test_a_gtts_show_keeps_google_under_its_rate_with_two_workers(tmp_path):
+    """The site's default voice is offline (espeak), a show's is gTTS: the sync must not start
+    one process per core, each with its own limiter, multiplying the rate Google sees."""
+    from audiocast.config import Show
+    from audiocast.speech.espeak import EspeakEngine
+    from audiocast.speech.voices import load_voices
+    from tests.fakes.google_tts import FakeGoogle, encode_mp3
+
+    rate = 8
+    phrase = EspeakEngine().synthesize("Проверка связи.", load_voices()["ru-espeak"])
+    words = ("первой", "второй", "третьей", "четвёртой", "пятой", "шестой", "седьмой")
+    posts = [  # every sentence its own: the speech cache would answer a repeated one
+        make_post(
+            130200 + n,
+            f"Новость номер {n}",
+            [f"Это {word} фраза новости номер {n}." for word in words],
+            published=_later(n),
+        )
+        for n in range(1, 4)
+    ]
+    with (
+        FakeSite(posts) as site,
+        FakeGoogle(fixed_mp3=encode_mp3(phrase.samples, phrase.rate)) as google,
+    ):
+        voices = tmp_path / "voices"
+        voices.mkdir()
+        (voices / "ru-google-test.toml").write_text(
+            'name = "ru-google-test"\nengine = "gtts"\nlanguage = "ru"\n[engine_options]\n'
+            f'endpoint = "{google.url}"\nrequests_per_second = {rate}\nmax_in_flight = 4\n'
+            "backoff_seconds = 0.01\n",
+            encoding="utf-8",
+        )
+        show = Show(slug="politika", title="Minval Politika", voice="ru-google-test")
+        settings = settings_for(
+            tmp_path / "site", wordpress(site), voices_dir=voices, shows=(show,)
+        )
+        report = sync_once(settings, workers=2)
+    assert not report.failed and len(report.outcomes) == 3
+    times = sorted(request.start for request in google.requests)
+    assert len(times) >= 3 * rate  # long enough for two processes to have overlapped
+    busiest = max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
+    assert busiest <= rate + 1  # one of slack for the clock; two processes would send 2× rate

@@ -8,9 +8,9 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from scipy.signal import lfilter
 
 from audiocast.episode import ffmpeg
+from audiocast.episode.filters import BiquadCascade
 
 OUTPUT_RATE = 44_100
 
@@ -67,7 +67,8 @@ def _measure_codec_gain(bitrate_kbps: int, rate: int = OUTPUT_RATE) -> float:
 
     # noise shaped like speech (energy falling above 1 kHz), at a speech-like level
     noise = np.random.default_rng(7).standard_normal(rate * _PROBE_SECONDS)
-    shaped = lfilter([0.3], [1.0, -0.7], noise)
+    one_pole = BiquadCascade([((0.3, 0.0, 0.0), (1.0, -0.7, 0.0))])  # 0.3 / (1 − 0.7 z⁻¹)
+    shaped, _ = one_pole.filter(noise, one_pole.initial_state())
     probe = np.clip(shaped / np.abs(shaped).max() * 8000, -32768, 32767).astype(np.int16)
     with tempfile.TemporaryDirectory() as folder:
         encoded = Path(folder) / "probe.mp3"

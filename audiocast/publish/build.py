@@ -47,7 +47,7 @@ from audiocast.publish.catalogue import (
     read_catalogue,
     read_cues,
 )
-from audiocast.publish.feeds import check_show, feed_xml, show_warnings
+from audiocast.publish.feeds import base_url_warnings, check_show, feed_xml, show_warnings
 from audiocast.publish.pages import ShowCard, SitePages, player_item
 
 MANIFEST = ".audiocast-build.json"
@@ -192,7 +192,7 @@ def _plan(
             outputs += _episode_outputs(episode, own_cards, pages, context)
     for name, source in pages.static_files().items():
         outputs.append(Copied(f"static/{name}", source, _file_signature(source)))
-    return _Plan(outputs, feeds, _warnings(shows, catalogue, cards))
+    return _Plan(outputs, feeds, _warnings(settings, shows, catalogue, cards))
 
 
 def _show_outputs(
@@ -264,15 +264,21 @@ def _episode_outputs(
 
 
 def _warnings(
-    shows: tuple[Show, ...], catalogue: list[PublishedEpisode], cards: list[ShowCard]
+    settings: Settings,
+    shows: tuple[Show, ...],
+    catalogue: list[PublishedEpisode],
+    cards: list[ShowCard],
 ) -> list[str]:
-    warnings = [w for show in shows for w in show_warnings(show)]
-    published = [e for e in catalogue if any(belongs_to(c.show, e) for c in cards)]
-    orphans = len(catalogue) - len(published)
+    configured = settings.base_url != Settings.base_url  # the default: not in audiocast.toml
+    warnings = base_url_warnings(layout_for(settings).base_url, configured)
+    warnings += [w for show in shows for w in show_warnings(show)]
+    orphans = [e for e in catalogue if not any(belongs_to(c.show, e) for c in cards)]
     if orphans:
+        languages = ", ".join(sorted({e.language for e in orphans}))
         warnings.append(
-            f"{orphans} episode(s) belong to no show (their category is in no show's "
-            "categories) and are not published"
+            f"{len(orphans)} episode(s) belong to no show (no show gathers both their category "
+            f"and their language: {languages}; see a show's categories and languages) and are "
+            "not published"
         )
     return warnings
 

@@ -225,9 +225,15 @@ def episodes_of(show: Show, catalogue: list[PublishedEpisode]) -> list[Published
 
 
 def belongs_to(show: Show, episode: PublishedEpisode) -> bool:
-    """The show's categories decide; an audio edition (category "edition:<slug>") is, besides,
+    """The show's categories and languages decide: an episode in a language the show does not
+    gather stays out of its feed, whose one <language> would mislabel it, and out of its pages.
+    An audio edition (category "edition:<slug>", in its show's language) is, besides,
     published only in the show its edition names, not in every show that gathers all."""
-    return show.includes(episode.category) and episode.only_show in ("", show.slug)
+    return (
+        show.includes(episode.category)
+        and show.gathers_language(episode.language)
+        and episode.only_show in ("", show.slug)
+    )
 
 
 def read_cues(path: Path) -> list[Cue]:

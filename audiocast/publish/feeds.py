@@ -8,8 +8,10 @@ current time), the generator is "audiocast", and entries are appended in the ord
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import uuid
+from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
 from lxml import etree
@@ -110,6 +112,25 @@ def show_warnings(show: Show) -> list[str]:
     return [
         f"shows[{show.slug}]: owner_email is not set, so the feed has no itunes:owner; "
         "Apple Podcasts wants one and feed validators warn"
+    ]
+
+
+def base_url_warnings(base_url: str, configured: bool) -> list[str]:
+    """A base_url on this machine (the default, http://localhost:8000/, when audiocast.toml
+    sets none) makes feeds for a local preview: copied to a server, every enclosure, link and
+    image in them still points at the machine of whoever listens, and no podcast app plays it."""
+    host = (urlsplit(base_url).hostname or "").lower()
+    try:
+        local = ipaddress.ip_address(host).is_loopback or ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        local = host == "localhost" or host.endswith(".localhost")
+    if not local:
+        return []
+    where = f"base_url is {base_url}" if configured else "base_url is not set in audiocast.toml"
+    return [
+        f"{where}: every URL in the feeds is {base_url}…, so they are a local preview "
+        "(audiocast serve) that no podcast app can use from a server; set base_url to the "
+        "address public/ is served from, e.g. https://podcasts.example.com/"
     ]
 
 

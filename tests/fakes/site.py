@@ -16,9 +16,16 @@ site fails.
 Served:
 
 - GET /wp-json/wp/v2/posts: `per_page` (default 10, at most 100), `page`, `orderby`
-  (date | modified | id), `order`, `include` (ids), `_fields`, `_embed` (without it there is no
-  `_embedded`); X-WP-Total and X-WP-TotalPages; past the last page HTTP 400 with WordPress's
-  `rest_post_invalid_page_number` error.
+  (date | modified | id), `order`, `include` and `exclude` (ids), `modified_before` and
+  `modified_after` (as WordPress 5.7+: strictly before/after, a time without an offset is the
+  site's, compared with `modified`; a bad one is HTTP 400), `_fields`, `_embed` (without it
+  there is no `_embedded`); X-WP-Total and X-WP-TotalPages; past the last page HTTP 400 with
+  WordPress's `rest_post_invalid_page_number` error. `orderby=modified` sorts by `modified`
+  (site time, as WordPress sorts `post_modified`).
+- `ties="arbitrary"`: equal sort keys come in a different order at each request, as MariaDB
+  gives them to WordPress (which has no tie-breaker); by default the id breaks ties.
+  `modified_filters=False`: `modified_before`/`modified_after` are ignored, as before
+  WordPress 5.7 (an unknown parameter is ignored, not refused).
 - GET /wp-json/wp/v2/posts/<id>: one post, or 404 `rest_post_invalid_id`.
 - GET /feed/: RSS 2.0 as WordPress writes it (dc:creator, categories then tags as
   <category>, guid `?p=<id>`, description, content:encoded), newest published first;
@@ -41,6 +48,8 @@ import copy
 import html
 import json
 import math
+import operator
+import random
 import socket
 import threading
 import time
@@ -251,12 +260,16 @@ class FakeSite:
         huge_bytes: int = 2_000_000,
         retry_after: str | None = None,
         send_totals: bool = True,
+        ties: str = "id",
+        modified_filters: bool = True,
     ):
         self.posts: list[dict] = [copy.deepcopy(p) for p in (posts or [])]
         self.slow_seconds = slow_seconds
         self.huge_bytes = huge_bytes
         self.retry_after = retry_after
         self.send_totals = send_totals  # X-WP-Total(Pages); some proxies strip them
+        self.ties = ties  # "id": the id breaks ties; "arbitrary": a new order each request
+        self.modified_filters = modified_filters  # False: as WordPress before 5.7
         # called with each Hit after it is answered: a test changes the site mid-read
         self.on_request: Callable[[Hit], None] | None = None
         self.documents: dict[str, tuple[str, bytes]] = {}  # path → (content type, body)
@@ -354,7 +367,12 @@ class FakeSite:
         if document is not None:
             return 200, {"Content-Type": document[0]}, document[1]
         if path == POSTS_PATH:
-            status, headers, body = _listing(posts, query)
+            if not self.modified_filters:
+                query = {k: v for k, v in query.items() if not k.startswith("modified_")}
+            shuffle = None
+            if self.ties == "arbitrary":
+                shuffle = random.Random(len(self.requests)).shuffle
+            status, headers, body = _listing(posts, query, shuffle)
             if not self.send_totals:
                 headers = {k: v for k, v in headers.items() if not k.startswith("X-WP-")}
             return status, headers, body
@@ -405,7 +423,9 @@ def _offset_of(posts: list[dict]):
     return timezone(local - datetime.fromisoformat(posts[0]["date_gmt"]))
 
 
-def _listing(posts: list[dict], query: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+def _listing(
+    posts: list[dict], query: dict[str, str], shuffle: Callable[[list], None] | None = None
+) -> tuple[int, dict[str, str], bytes]:
     per_page = int(query.get("per_page", "10"))
     page = int(query.get("page", "1"))
     if not 1 <= per_page <= 100:
@@ -413,8 +433,22 @@ def _listing(posts: list[dict], query: dict[str, str]) -> tuple[int, dict[str, s
     if "include" in query:
         wanted = {int(i) for i in query["include"].split(",") if i.strip().isdigit()}
         posts = [p for p in posts if p["id"] in wanted]
-    key = {"modified": "modified_gmt", "date": "date_gmt", "id": "id"}[query.get("orderby", "date")]
-    posts.sort(key=lambda p: (p[key], p["id"]), reverse=query.get("order", "desc") == "desc")
+    if "exclude" in query:
+        unwanted = {int(i) for i in query["exclude"].split(",") if i.strip().isdigit()}
+        posts = [p for p in posts if p["id"] not in unwanted]
+    for name, keep in (("modified_before", operator.lt), ("modified_after", operator.gt)):
+        if name in query:
+            bound = _site_time(query[name], posts)
+            if bound is None:
+                return _wp_error(400, "rest_invalid_param", f"Invalid parameter(s): {name}")
+            posts = [p for p in posts if keep(datetime.fromisoformat(p["modified"]), bound)]
+    key = {"modified": "modified", "date": "date_gmt", "id": "id"}[query.get("orderby", "date")]
+    descending = query.get("order", "desc") == "desc"
+    if shuffle is None:
+        posts.sort(key=lambda p: (p[key], p["id"]), reverse=descending)
+    else:  # equal keys in whatever order this request happens to give them
+        shuffle(posts)
+        posts.sort(key=lambda p: p[key], reverse=descending)
     total_pages = math.ceil(len(posts) / per_page)
     if page > max(total_pages, 1):
         return _wp_error(
@@ -429,6 +463,17 @@ def _listing(posts: list[dict], query: dict[str, str]) -> tuple[int, dict[str, s
         "X-WP-TotalPages": str(total_pages),
     }
     return 200, headers, json.dumps(shown, ensure_ascii=False).encode()
+
+
+def _site_time(value: str, posts: list[dict]) -> datetime | None:
+    """A modified_before/after value as a naive site time, as WordPress reads it."""
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(_offset_of(posts)).replace(tzinfo=None)
+    return moment
 
 
 def _single(posts: list[dict], post_id: str, query: dict[str, str]):

@@ -147,9 +147,20 @@ def test_demo_makes_episodes_and_builds_the_site(tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     made = [line.split("\t")[0] for line in result.stdout.splitlines() if "feed.xml" not in line]
-    feed = feedparser.parse((tmp_path / "public" / "all" / "feed.xml").read_bytes())
-    assert len(feed.entries) == len(made) == 4
-    for entry in feed.entries:
+    assert len(made) == 4
+    # a feed declares one language: the three Russian samples are in "all", the Azerbaijani
+    # one in "all-az" (no [[shows]]: one show per language of the site)
+    feeds = {
+        slug: feedparser.parse((tmp_path / "public" / slug / "feed.xml").read_bytes())
+        for slug in ("all", "all-az")
+    }
+    assert [(feed.feed.language, len(feed.entries)) for feed in feeds.values()] == [
+        ("ru", 3),
+        ("az", 1),
+    ]
+    # no base_url in audiocast.toml: the build says the feeds are a local preview
+    assert "warning: base_url is not set" in result.stderr
+    for entry in feeds["all"].entries + feeds["all-az"].entries:
         episode_id = entry.link.rstrip("/").rsplit("/", 1)[1]
         page = tmp_path / "public" / "episodes" / episode_id / "index.html"
         assert entry.title in page.read_text("utf-8")

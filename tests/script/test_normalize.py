@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -234,12 +233,13 @@ def test_azerbaijani_is_only_tidied_without_an_azerbaijani_lexicon():
     assert normalize("  Bakı  «28 May» 2025-ci il ") == 'Bakı "28 May" 2025-ci il'
 
 
-def test_a_10000_character_article_is_normalized_well_under_a_second(russian):
-    lines = SEED.read_text(encoding="utf-8").splitlines()  # the whole page, chrome and all
+def test_a_whole_page_chrome_and_all_is_normalized_to_words(russian):
+    """Every sentence of the page, menus and footers too, comes out as words to say (its speed
+    is measured by benchmarks/normalization.py, not asserted here: a timed test fails on a
+    busy machine and proves nothing on a quiet one)."""
+    lines = SEED.read_text(encoding="utf-8").splitlines()
     sentences = [s for line in lines if line.strip() for s in split_sentences(line)]
     assert sum(map(len, sentences)) > 9_500  # about ten thousand characters
-    russian("Разогрев: 5 мая.")
-    start = time.perf_counter()
     for sentence in sentences:
-        russian(sentence)
-    assert time.perf_counter() - start < 1.0
+        spoken = russian(sentence)
+        assert spoken.strip() and not re.search(r"\d", spoken), (sentence, spoken)

@@ -47,10 +47,10 @@ def still_published(
 ) -> set[str]:
     """Of SITE_IDS (Article.site_id) missing from a listing, those the source still publishes.
 
-    WordPress is asked again by id: a listing read page by page can miss a post when a post
-    before it is deleted or edited between two pages. A feed is one answer and cannot miss an
-    item that way, so for a feed the answer is the empty set. SourceError when the source
-    cannot be asked."""
+    WordPress is asked again by id: a post edited while its listing was read moved above the
+    pages already read and is not in that listing, though it is still published. A feed is one
+    answer and cannot miss an item that way, so for a feed the answer is the empty set.
+    SourceError when the source cannot be asked."""
     site_ids = list(site_ids)
     if source.kind != "wordpress" or not site_ids:
         return set()

@@ -33,6 +33,11 @@ class SourceListing:
     feed's length). `complete` says the listing reached the source's last post, so nothing fell
     off; otherwise only a post last seen modified at or after `oldest_modified` would still be
     in it, if it were still published.
+
+    `gaps` says what the source would not let be read whole (more posts saved in one second
+    than a WordPress listing can tell apart, a WordPress that ignores the time bound…): one
+    line each, said on every read for as long as it lasts, never left to look like a
+    complete listing.
     """
 
     source: str  # the [[sources]] name
@@ -40,6 +45,7 @@ class SourceListing:
     problems: list[str] = field(default_factory=list)  # one line per post that was not read
     # the identity of every post listed, read or not: a post with a problem is still there
     identities: set[str] = field(default_factory=set)
+    gaps: list[str] = field(default_factory=list)  # what of the listing could not be read
     complete: bool = False
     oldest_modified: datetime | None = None  # UTC; None when nothing was listed
 

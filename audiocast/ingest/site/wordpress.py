@@ -1,7 +1,48 @@
 """A WordPress site through its REST API: GET /wp-json/wp/v2/posts?_embed=1, newest
-modification first, page by page. Fields as in WordPress's post schema
+modification first. Fields as in WordPress's post schema
 (https://developer.wordpress.org/rest-api/reference/posts/); `_embed` adds the author's and the
 terms' names, so one request a page is enough.
+
+How the listing is paged, and why. WordPress sorts `orderby=modified` on the `post_modified`
+column alone, with no tie-breaker, and MariaDB returns equal times in any order, a different one
+for each LIMIT/OFFSET. Measured on Debian's `wordpress` 6.1.9 with MariaDB 10.11 (the test
+fixture tests/wordpress_site.py): nine posts saved in one second, `per_page=2`, pages 1 to 5 by
+`page=` gave ids 12 5 | 6 7 | 8 9 | 10 11 | 12: post 12 twice and post 4 on no page, at every
+read (earlier, five posts: 6 7 | 7 1 | 4, post 5 on no page). A bulk import or bulk edit saves
+many posts in one second, so reading by page number loses posts, silently and every run; and
+the REST API takes one `orderby` only (an array is refused: "orderby is not of type string").
+
+So pages are not asked by number but by where the last one ended (keyset paging): after a page
+whose oldest post was modified at T (site time), the next page asks `modified_before=T+1s`
+(posts modified at or before T; WordPress compares `post_modified < value`) and
+`exclude=<the ids already read that were modified at T>`. Every post newer than T was on the
+pages before (the order is only arbitrary among equal times), so each request gives the newest
+posts not yet read, whatever order WordPress puts equal times in: no overlap, no gap. Measured on
+6.1.9: `modified_before` and `modified_after` exist (since 5.7; `exclude` since 4.7); a time
+without an offset is read in the site's time zone, like the `modified` field (which is
+`post_modified`, the column WordPress sorts and filters by; `modified_gmt` is another), so the
+bound is made from `modified`; a time with an offset is converted (…T14:37:01Z is 18:37:01 in
+Baku); a bad one is HTTP 400; X-WP-Total counts what the bounded query matches. The nine posts
+above come out whole. One request a page, as before; nothing is ever asked twice.
+
+The route: with pretty permalinks /wp-json/wp/v2/posts is WordPress's (under PHP's built-in
+server too). With plain permalinks WordPress 6.1 redirects it (301, to …/posts/) to its home
+page, an HTML answer that is reported as "not JSON … is the WordPress REST API enabled?";
+`/?rest_route=/wp/v2/posts` answers in both cases. Only /wp-json/ is asked (the site this is
+made for has pretty permalinks).
+
+Paging by position also skipped a post when one above it was deleted or edited between two
+pages; keyset pages do not move. A post edited while the listing is read goes above the pages
+already read: it is not in this listing (the sync asks by id before taking a post for deleted,
+see still_published) and comes first in the next.
+
+What still cannot be read whole says so, every run, in the listing's `gaps` (the sync reports
+them and records them for `audiocast status`):
+- more than MAX_EXCLUDED posts modified in one second: the ids to exclude would make a URL
+  longer than servers take, so the rest of that second is skipped (the line says how many);
+- a WordPress before 5.7 ignores `modified_before` (seen as a page holding posts already read):
+  pages are then asked with `exclude=` every id read so far, which is as exact, up to
+  MAX_EXCLUDED posts; beyond that the listing stops.
 
 The public API lists published posts only: a post that leaves the listing was deleted, made
 private or a draft, or was pushed past the last page read (`max_pages`)."""
@@ -9,6 +50,7 @@ private or a draft, or was pushed past the last page read (`max_pages`)."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 
 from audiocast.config import Settings, SiteSource
@@ -26,8 +68,9 @@ from audiocast.ingest.site.transport import Answer, SiteClient
 
 POSTS_PATH = "/wp-json/wp/v2/posts"
 MAX_PER_PAGE = 100  # WordPress refuses more (rest_invalid_param)
-_PAST_LAST_PAGE = "rest_post_invalid_page_number"
-_READS = 3  # a listing that shifts under the pages is read again, this many times in all
+# ids in one `exclude`: at 6–8 digits and "%2C" each, about 5 KB of URL, under the 8 KB request
+# line that Apache (LimitRequestLine 8190) and nginx (large_client_header_buffers 8k) take
+MAX_EXCLUDED = 500
 
 
 def posts_url(source: SiteSource) -> str:
@@ -37,46 +80,160 @@ def posts_url(source: SiteSource) -> str:
 def read_wordpress(source: SiteSource, settings: Settings, client: SiteClient) -> SourceListing:
     """The newest posts by modification time, up to max_pages pages; SourceError if any page
     cannot be had (a partial listing would make missing posts look deleted)."""
-    for _ in range(_READS):
-        posts, complete, shifted = _read_pages(source, client)
-        if not shifted:
-            break
-    listing = SourceListing(source.name, complete=complete and not shifted)
-    for post in posts:
+    read = _ListingRead(source, client)
+    read.run()
+    # a listing with a gap did not reach every post, whatever its last page said
+    listing = SourceListing(source.name, complete=read.complete and not read.gaps, gaps=read.gaps)
+    for post in read.posts:
         _add_post(listing, post, source, settings)
-    if shifted:
-        # a post we had not reached yet moved before our page: nothing listed bounds what was
-        # missed except the newest time read, so nothing older is judged removed
-        newest = max((item.modified for item in listing.articles), default=None)
-        listing.oldest_modified = newest + timedelta(seconds=1) if newest else None
+    if read.unjudged_until is not None:
+        # posts of a second that was not read whole: none at or before it is judged removed
+        listing.oldest_modified = read.unjudged_until + timedelta(seconds=1)
     return listing
 
 
-def _read_pages(source: SiteSource, client: SiteClient) -> tuple[list, bool, bool]:
-    """(posts, reached the last page, the listing shifted while it was read). A post seen
-    twice means one was edited (so moved to the top) between two pages, and the one that
-    moved may have been skipped: the caller reads again."""
-    per_page = max(1, min(source.per_page, MAX_PER_PAGE))
-    posts: list = []
-    seen: set[str] = set()
-    for page in range(1, source.max_pages + 1):
-        found, total_pages = _page(source, client, page, per_page)
-        if found is None:  # past the last page
-            return posts, True, False
+@dataclass
+class _ListingRead:
+    """One read of the listing, page after page (see the module's docstring)."""
+
+    source: SiteSource
+    client: SiteClient
+    posts: list = field(default_factory=list)  # in listing order, each post once
+    complete: bool = False  # the last post of the site was reached
+    gaps: list[str] = field(default_factory=list)
+    unjudged_until: datetime | None = None  # UTC: a second not read whole
+    keyset: bool = True  # the site filters by modified_before (WordPress 5.7 and later)
+    _ids: set[str] = field(default_factory=set)
+    _oldest: datetime | None = None  # site time of the oldest post read: the next page's bound
+    _oldest_gmt: datetime | None = None
+    _ties: list[str] = field(default_factory=list)  # ids read that were modified at _oldest
+    _skip_ties: bool = False  # too many ties to exclude: the next page starts below _oldest
+
+    def run(self) -> None:
+        per_page = max(1, min(self.source.per_page, MAX_PER_PAGE))
+        remaining_at_bound: int | None = None  # posts at or before the bound not yet read
+        for _ in range(self.source.max_pages):
+            if not self.keyset and len(self._ids) > MAX_EXCLUDED:
+                self._stop(
+                    "this WordPress ignores modified_before (WordPress 5.7 and later filter by "
+                    "it), so its pages are told apart by excluding the posts read, which stops "
+                    f"at {MAX_EXCLUDED} posts; older posts were not read"
+                )
+                return
+            params = {"_embed": "1", "per_page": str(per_page), "orderby": "modified",
+                      "order": "desc", **self._bounds()}  # fmt: skip
+            found, total = _page(self.source, self.client, params)
+            skipping, self._skip_ties = self._skip_ties, False
+            if not self._as_asked(found, skipping):
+                if self.keyset:  # modified_before is ignored: ask by exclusion from now on
+                    self.keyset = False
+                    continue
+                self._stop(
+                    "the site answered posts already read, whatever was asked "
+                    "(a cache that ignores the query?)"
+                )
+                return
+            if skipping:
+                self._skipped(remaining_at_bound, total)
+            self._take(found)
+            remaining_at_bound = None if total is None else total - len(found)
+            last = remaining_at_bound == 0 if total is not None else len(found) < per_page
+            if last or not found:
+                self.complete = True
+                return
+            self._skip_ties = self.keyset and len(self._ties) > MAX_EXCLUDED
+
+    def _bounds(self) -> dict[str, str]:
+        if not self._ids:
+            return {}
+        if not self.keyset:
+            return {"exclude": ",".join(sorted(self._ids, key=_number))}
+        if self._skip_ties:
+            return {"modified_before": _query_time(self._oldest)}
+        bounds = {"modified_before": _query_time(self._oldest + timedelta(seconds=1))}
+        if self._ties:
+            bounds["exclude"] = ",".join(self._ties)
+        return bounds
+
+    def _as_asked(self, found: list, skipping: bool) -> bool:
+        """Whether FOUND is what was asked: no post already read and, by keyset, none newer
+        than the bound (nor at it, when its second is skipped). Else the site did not filter."""
+        keys = [_post_key(post) for post in found]
+        if any(post_id in self._ids for post_id, _, _ in keys):
+            return False
+        bound = self._oldest if self.keyset else None
+        if bound is None:
+            return True
+        return not any(
+            m is not None and (m >= bound if skipping else m > bound) for _, m, _ in keys
+        )
+
+    def _take(self, found: list) -> None:
         for post in found:
-            post_id = str(post.get("id", "")) if isinstance(post, dict) else ""
-            if post_id and post_id in seen:
-                return posts, False, True
-            seen.add(post_id)
-            posts.append(post)
-        if len(found) < per_page or (total_pages is not None and page >= total_pages):
-            return posts, True, False
-    return posts, False, False
+            post_id, modified, gmt = _post_key(post)
+            self.posts.append(post)
+            if not post_id:
+                continue
+            self._ids.add(post_id)
+            if modified is None:
+                continue  # no time to page by: the next bound is the last one with a time
+            if self._oldest is None or modified < self._oldest:
+                self._oldest, self._oldest_gmt, self._ties = modified, gmt, [post_id]
+            elif modified == self._oldest:
+                self._ties.append(post_id)
+
+    def _skipped(self, remaining_at_bound: int | None, below: int | None) -> None:
+        """The rest of the second _oldest was skipped (too many ties to exclude): say so."""
+        self._ties = []
+        count = None if remaining_at_bound is None or below is None else remaining_at_bound - below
+        if count == 0:
+            return  # the second happened to be read whole
+        unread = f"{count} posts" if count is not None else "some posts"
+        self.gaps.append(
+            f"{self.source.name}: listing not read whole: {unread} modified at "
+            f"{self._oldest:%Y-%m-%d %H:%M:%S} (site time) were not read: more than "
+            f"{MAX_EXCLUDED} posts share that second, and WordPress lists equal times in no "
+            "fixed order"
+        )
+        if self._oldest_gmt is not None:
+            self.unjudged_until = max(self.unjudged_until or self._oldest_gmt, self._oldest_gmt)
+
+    def _stop(self, reason: str) -> None:
+        self.gaps.append(f"{self.source.name}: listing not read whole: {reason}")
+        self.complete = False
+        oldest = self._oldest_gmt  # posts at or before it may be among those not read
+        if oldest is not None:
+            self.unjudged_until = max(self.unjudged_until or oldest, oldest)
+
+
+def _post_key(post) -> tuple[str, datetime | None, datetime | None]:
+    """(id, modified in site time, modified_gmt) of a post, as far as it has them."""
+    if not isinstance(post, dict):
+        return "", None, None
+    try:
+        modified = _second(_parse_date(post.get("modified")))
+        gmt = _utc(post.get("modified_gmt"))
+    except ValueError:
+        modified = gmt = None  # the post itself gets a problem line when it is read
+    return str(post.get("id", "")).strip(), modified, gmt
+
+
+def _second(moment: datetime | None) -> datetime | None:
+    return None if moment is None else moment.replace(microsecond=0)
+
+
+def _query_time(moment: datetime) -> str:
+    """A time for modified_before: without an offset it is the site's time, as `modified`."""
+    return moment.isoformat(timespec="seconds")
+
+
+def _number(post_id: str) -> tuple[int, str]:
+    return (int(post_id), "") if post_id.isdigit() else (0, post_id)
 
 
 def still_published(source: SiteSource, client: SiteClient, site_ids: list[str]) -> set[str]:
     """Of SITE_IDS (as in Article.site_id), those the API still lists as published: asked by
-    id, so a post that a listing missed while pages shifted under it is not taken for deleted."""
+    id, so a post that a listing missed (edited while it was read) is not taken for deleted."""
     prefix = f"{source.name}:"
     numbers = [i.removeprefix(prefix) for i in site_ids if i.startswith(prefix)]
     numbers = [n for n in numbers if n.isdigit()]
@@ -90,23 +247,12 @@ def still_published(source: SiteSource, client: SiteClient, site_ids: list[str])
     return found
 
 
-def _page(
-    source: SiteSource, client: SiteClient, page: int, per_page: int
-) -> tuple[list | None, int | None]:
-    """One page of posts and X-WP-TotalPages; (None, None) past the last page."""
-    params = {
-        "_embed": "1",
-        "per_page": str(per_page),
-        "page": str(page),
-        "orderby": "modified",
-        "order": "desc",
-    }
+def _page(source: SiteSource, client: SiteClient, params: dict) -> tuple[list, int | None]:
+    """One page of posts and X-WP-Total (posts matching the query, this page's included)."""
     answer = client.get(posts_url(source), params, accept="application/json")
-    value = _json_or_none(answer)
-    if answer.status == 400 and page > 1 and _error_code(value) == _PAST_LAST_PAGE:
-        return None, None
-    total = answer.header("X-WP-TotalPages")
-    return _json_list(source, answer, value), int(total) if total.isdigit() else None
+    posts = _json_list(source, answer, _json_or_none(answer))
+    total = answer.header("X-WP-Total")
+    return posts, int(total) if total.isdigit() else None
 
 
 def _json_or_none(answer: Answer):
@@ -134,10 +280,6 @@ def _json_list(source: SiteSource, answer: Answer, value) -> list:
             source.name, f"{where}: expected a JSON list of posts, got {type(value).__name__}"
         )
     return value
-
-
-def _error_code(value) -> str:
-    return str(value.get("code", "")) if isinstance(value, dict) else ""
 
 
 def _wordpress_error(answer: Answer, value) -> str:
