@@ -110,6 +110,8 @@ def build(settings: Settings) -> BuildReport:
     catalogue = read_catalogue(settings.episodes_dir, copied_from)
     episodes, problems = _keep_broken(catalogue, settings.public_dir)
     _refuse_an_empty_store(settings, episodes, catalogue, previous)
+    if not settings.shows:  # the default shows: one per language, but only those with episodes
+        shows = shows[:1] + tuple(s for s in shows[1:] if episodes_of(s, episodes))
     plan = _plan(settings, shows, episodes, pages)
     report = BuildReport(
         settings.public_dir, warnings=plan.warnings, problems=problems, feeds=plan.feeds

@@ -98,3 +98,13 @@ def test_a_shows_languages_are_checked(tmp_path, value, problem):
     with pytest.raises(ConfigError, match="shows\\[0\\]: ") as raised:
         load_settings(tmp_path)
     assert problem in str(raised.value)
+
+
+def test_a_default_show_of_another_language_appears_only_with_episodes(tmp_path):
+    """A Russian-only site gets no empty «(az)» show on its Podcast List."""
+    settings = make_settings(tmp_path, base_url=BASE_URL)
+    write_episode(settings.episodes_dir, 1, title=RUSSIAN, language="ru")
+    report = build(settings)
+    assert [feed.path.parent.name for feed in report.feeds] == ["all"]
+    assert not (settings.public_dir / "all-az").exists()
+    assert "(az)" not in (settings.public_dir / "index.html").read_text("utf-8")
