@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -44,7 +45,9 @@ def codec_gain_db(bitrate_kbps: int, cache_dir: Path) -> float:
 
     LAME through ffmpeg returns audio about 0.4 dB quieter at every frequency, whatever the bit
     rate. The figure is measured once on a probe of shaped noise, encoded and decoded with the
-    same settings as episodes, and kept per ffmpeg build and bit rate in CACHE_DIR.
+    same settings as episodes, and kept per ffmpeg build and bit rate in CACHE_DIR and in the
+    user's cache folder: it belongs to the machine, not the site, so a new site folder does not
+    pay the probe (a third of a second) again.
     """
     binary = Path(ffmpeg.ffmpeg_path()).resolve()
     stat = binary.stat()
@@ -53,13 +56,31 @@ def codec_gain_db(bitrate_kbps: int, cache_dir: Path) -> float:
     known = _read_json(record)
     if key in known:
         return float(known[key])
-    gain = _measure_codec_gain(bitrate_kbps)
-    known[key] = gain
+    machine = _machine_record()
+    measured = _read_json(machine) if machine else {}
+    gain = float(measured[key]) if key in measured else _measure_codec_gain(bitrate_kbps)
+    _write_record(record, {**known, key: gain})
+    if machine and key not in measured:
+        with contextlib.suppress(OSError):  # only a cache: a read-only home is no error
+            _write_record(machine, {**measured, key: gain})
+    return gain
+
+
+def _machine_record() -> Path | None:
+    """$XDG_CACHE_HOME/audiocast/codec-gain.json (~/.cache by default); None without a home."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    try:
+        folder = Path(base) if base else Path.home() / ".cache"
+    except RuntimeError:  # no HOME and no passwd entry
+        return None
+    return folder / "audiocast" / "codec-gain.json"
+
+
+def _write_record(record: Path, values: dict) -> None:
     record.parent.mkdir(parents=True, exist_ok=True)
     temp = record.with_suffix(f".{os.getpid()}.part")
-    temp.write_text(json.dumps(known, indent=1), encoding="utf-8")
+    temp.write_text(json.dumps(values, indent=1), encoding="utf-8")
     os.replace(temp, record)
-    return gain
 
 
 def _measure_codec_gain(bitrate_kbps: int, rate: int = OUTPUT_RATE) -> float:
@@ -83,6 +104,7 @@ def _measure_codec_gain(bitrate_kbps: int, rate: int = OUTPUT_RATE) -> float:
 
 def _read_json(path: Path) -> dict:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # none yet, unreadable or damaged: measured again
         return {}
+    return value if isinstance(value, dict) else {}

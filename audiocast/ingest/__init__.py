@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from audiocast.config import Settings
 from audiocast.errors import ArticleError
-from audiocast.ingest import html, jsonfile, markdown, text
 from audiocast.ingest.common import ArticleFields, decode_bytes, finish_article
-from audiocast.ingest.fetch import fetch_url
 from audiocast.model import Article
 
+# suffix → the reader module (audiocast.ingest.<name>), imported when a file of its kind is
+# read: the HTML reader loads trafilatura and lxml, a quarter of a second that a Markdown or
+# text article, or a command that reads none, need not pay
 _READERS = {
-    ".html": html.read,
-    ".htm": html.read,
-    ".md": markdown.read,
-    ".markdown": markdown.read,
-    ".json": jsonfile.read,
-    ".txt": text.read,
+    ".html": "html",
+    ".htm": "html",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".json": "jsonfile",
+    ".txt": "text",
 }
+Reader = Callable[[str, bytes, str | None], ArticleFields]
+
+
+def _reader(name: str) -> Reader:
+    return importlib.import_module(f"audiocast.ingest.{name}").read
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
@@ -33,14 +41,16 @@ _MIN_FILE_BYTES = 20 * 1024 * 1024
 def read_article(source: str, settings: Settings) -> Article:
     """Read one article from a path or an http(s) URL, or raise ArticleError naming it."""
     if source.lower().startswith(("http://", "https://")):
+        from audiocast.ingest.fetch import fetch_url  # the site sources' transport
+
         data, content_type = fetch_url(source)
-        fields = html.read(source, data, content_type_charset(content_type))
+        fields = _reader("html")(source, data, content_type_charset(content_type))
         return finish_article(fields, settings, fallback_time=None)
     if _SCHEME.match(source):
         raise ArticleError(source, "only http and https addresses are read")
     path = Path(source)
     data, modified = _read_file(source, path, max(_MIN_FILE_BYTES, settings.max_article_chars * 8))
-    reader = _READERS.get(path.suffix.lower(), text.read)
+    reader = _reader(_READERS.get(path.suffix.lower(), "text"))
     fields: ArticleFields = reader(source, data, None)
     fields.file_identity = file_identity(path, settings.root)
     return finish_article(fields, settings, fallback_time=modified)
