@@ -319,78 +319,56 @@ class Pipeline:
     ) -> EpisodeResult:
         """What every episode shares, after its script: speech → assemble → loudness →
         encode → tags → store. FILES (name → text) are stored beside the episode; INFO_EXTRA
-        is added to its episode.json."""
-        try:
-            return self._produce_episode(script, voice, guid, timings, on_take, files, info_extra)
-        except (ArticleError, ConfigError):
-            raise
-        except AudiocastError as exc:  # ffmpeg, an engine: the article is what failed
-            raise ArticleError(script.article.source, str(exc)) from exc
-        except OSError as exc:  # a full disk, a file-size limit, a store that went away
-            reason = exc.strerror or str(exc)
-            where = f" ({exc.filename})" if exc.filename else ""
-            raise ArticleError(
-                script.article.source, f"cannot make the episode: {reason}{where}"
-            ) from exc
+        is added to its episode.json. Whatever fails is an ArticleError naming the article."""
+        with _article_errors(script.article.source):
+            article = script.article
+            with _timed(timings, "speech"):
+                speech, voice = self._speak(article, script, voice, on_take)
+            with _timed(timings, "assemble"):
+                clips = {JINGLE: self._jingle(speech.rate), STING: self._sting(speech.rate)}
+                takes = [(take.key, take.length) for take in speech.takes]
+                timeline = assemble(
+                    script.segments, takes, speech.rate,
+                    len(clips[JINGLE].samples), len(clips[STING].samples),
+                )  # fmt: skip
 
-    def _produce_episode(
-        self,
-        script: Script,
-        voice: VoiceProfile,
-        guid: str,
-        timings: dict[str, float],
-        on_take: Callable[[], None] | None,
-        files: dict[str, str] | None,
-        info_extra: dict | None,
-    ) -> EpisodeResult:
-        article = script.article
-        with _timed(timings, "speech"):
-            speech, voice = self._speak(article, script, voice, on_take)
-        with _timed(timings, "assemble"):
-            clips = {JINGLE: self._jingle(speech.rate), STING: self._sting(speech.rate)}
-            takes = [(take.key, take.length) for take in speech.takes]
-            timeline = assemble(
-                script.segments, takes, speech.rate,
-                len(clips[JINGLE].samples), len(clips[STING].samples),
-            )  # fmt: skip
+                def load(clip: str) -> np.ndarray:
+                    return clips[clip].samples if clip in clips else self.cache.samples(clip)
 
-            def load(clip: str) -> np.ndarray:
-                return clips[clip].samples if clip in clips else self.cache.samples(clip)
-
-        with _timed(timings, "loudness"):
-            levelling = self._levelling(timeline, load)
-        episode_id = guid.replace("-", "")[:16]
-        staging = self.store.staging(episode_id)
-        try:
-            audio_path = staging / store_files.AUDIO_FILE
-            with _timed(timings, "encode"):
-                encode_mp3(
-                    timeline.chunks(load),
-                    timeline.rate,
-                    audio_path,
-                    dynamics=dynamics_filters(levelling.gain_db, self._ceiling()),
-                    bitrate_kbps=self.settings.bitrate_kbps,
-                )
-            with _timed(timings, "tag"):
-                info = self._info(article, script, voice, guid, episode_id, timeline, levelling)
-                write_tags(audio_path, self._tags(info, timeline))
-                info.audio_bytes = audio_path.stat().st_size
-                self._write_sidecars(staging, info, timeline, info_extra or {})
-                for name, text in (files or {}).items():
-                    (staging / name).write_text(text, encoding="utf-8")
-                folder = self.store.commit(staging, episode_id)
-        except BaseException:
-            self.store.discard(staging)
-            raise
-        return EpisodeResult(
-            article.source,
-            info,
-            folder,
-            speech.synthesized,
-            speech.cached,
-            article.warnings,
-            timings,
-        )
+            with _timed(timings, "loudness"):
+                levelling = self._levelling(timeline, load)
+            episode_id = guid.replace("-", "")[:16]
+            staging = self.store.staging(episode_id)
+            try:
+                audio_path = staging / store_files.AUDIO_FILE
+                with _timed(timings, "encode"):
+                    encode_mp3(
+                        timeline.chunks(load),
+                        timeline.rate,
+                        audio_path,
+                        dynamics=dynamics_filters(levelling.gain_db, self._ceiling()),
+                        bitrate_kbps=self.settings.bitrate_kbps,
+                    )
+                with _timed(timings, "tag"):
+                    info = self._info(article, script, voice, guid, episode_id, timeline, levelling)
+                    write_tags(audio_path, self._tags(info, timeline))
+                    info.audio_bytes = audio_path.stat().st_size
+                    self._write_sidecars(staging, info, timeline, info_extra or {})
+                    for name, text in (files or {}).items():
+                        (staging / name).write_text(text, encoding="utf-8")
+                    folder = self.store.commit(staging, episode_id)
+            except BaseException:
+                self.store.discard(staging)
+                raise
+            return EpisodeResult(
+                article.source,
+                info,
+                folder,
+                speech.synthesized,
+                speech.cached,
+                article.warnings,
+                timings,
+            )
 
     def _levelling(self, timeline: Timeline, load) -> Levelling:
         """The gain that brings the episode to its loudness target (see loudness.calibrate)."""
@@ -500,6 +478,23 @@ def _first_sentence(script: Script) -> str:
         if segment.kind.value == "sentence":
             return segment.text
     return script.article.title
+
+
+@contextmanager
+def _article_errors(source: str):
+    """Errors of making one article's episode, as ArticleError naming SOURCE: ffmpeg or an
+    engine failing, a full disk, a file-size limit, a store that went away. A configuration
+    error stays one (it is no fault of the article)."""
+    try:
+        yield
+    except (ArticleError, ConfigError):
+        raise
+    except AudiocastError as exc:
+        raise ArticleError(source, str(exc)) from exc
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise ArticleError(source, f"cannot make the episode: {reason}{where}") from exc
 
 
 @contextmanager

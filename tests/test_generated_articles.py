@@ -47,6 +47,12 @@ RATE = 22_050
 # CI runs the same examples every time; AUDIOCAST_EXPLORE=N runs N new random ones (and a
 # tenth as many through real speech), to look further
 EXPLORE = int(os.environ.get("AUDIOCAST_EXPLORE", "0"))
+RUNS = {
+    "deadline": None,
+    "derandomize": not EXPLORE,
+    "database": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+}
 
 pieces = st.one_of(st.sampled_from(SPECIALS), st.text(max_size=12))
 text = st.lists(pieces, max_size=12).map("".join)
@@ -167,13 +173,7 @@ def _check_published(settings, article) -> None:
     assert "javascript:" not in page.split("<main", 1)[1].lower().replace("javascript:alert", "")
 
 
-@settings(
-    max_examples=EXPLORE or 150,
-    deadline=None,
-    derandomize=not EXPLORE,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@settings(max_examples=EXPLORE or 150, **RUNS)
 @given(kind=formats, value=fields)
 def test_a_generated_article_is_an_episode_or_one_line(pipeline, kind, value):
     with tempfile.TemporaryDirectory() as temporary:
@@ -195,13 +195,7 @@ def test_a_generated_article_is_an_episode_or_one_line(pipeline, kind, value):
         _check_published(site, article)
 
 
-@settings(
-    max_examples=EXPLORE // 10 or 6,
-    deadline=None,
-    derandomize=not EXPLORE,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@settings(max_examples=EXPLORE // 10 or 6, **RUNS)
 @given(kind=formats, value=fields)
 def test_a_few_go_the_whole_way_through_real_speech(pipeline, kind, value):
     with tempfile.TemporaryDirectory() as temporary:

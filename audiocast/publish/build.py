@@ -338,7 +338,11 @@ def _stage(output: Rendered | Copied, target: Path) -> Path | None:
         temporary = _temporary(target)
         shutil.copyfile(output.source, temporary)
         return temporary
-    data = output.render()
+    return _stage_bytes(output.render(), target)
+
+
+def _stage_bytes(data: bytes, target: Path) -> Path | None:
+    """DATA in a temporary file beside TARGET, or None when TARGET already holds exactly it."""
     try:
         if target.stat().st_size == len(data) and target.read_bytes() == data:
             return None
@@ -356,14 +360,10 @@ def _temporary(target: Path) -> Path:
 
 def write_if_changed(data: bytes, target: Path) -> bool:
     """Write DATA to TARGET atomically unless it already holds exactly these bytes."""
+    temporary = _stage_bytes(data, target)
+    if temporary is None:
+        return False
     try:
-        if target.stat().st_size == len(data) and target.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    temporary = _temporary(target)
-    try:
-        temporary.write_bytes(data)
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
