@@ -27,7 +27,7 @@ from audiocast.episode.audio import (
     jingle_from_file,
 )
 from audiocast.episode.cover import cover_jpeg
-from audiocast.episode.encode import codec_gain_db, encode_mp3
+from audiocast.episode.encode import codec_gain_db, encode_timeline_mp3
 from audiocast.episode.loudness import (
     Levelling,
     calibrate,
@@ -342,9 +342,9 @@ class Pipeline:
             try:
                 audio_path = staging / store_files.AUDIO_FILE
                 with _timed(timings, "encode"):
-                    encode_mp3(
-                        timeline.chunks(load),
-                        timeline.rate,
+                    encode_timeline_mp3(
+                        timeline,
+                        load,
                         audio_path,
                         dynamics=dynamics_filters(levelling.gain_db, self._ceiling()),
                         bitrate_kbps=self.settings.bitrate_kbps,

@@ -48,14 +48,37 @@ class Timeline:
     def duration(self) -> float:
         return self.length / self.rate
 
-    def chunks(self, load: ClipLoader) -> Iterator[np.ndarray]:
-        """The whole episode in order, one clip or stretch of silence at a time."""
+    def chunks(
+        self, load: ClipLoader, start: int = 0, stop: int | None = None
+    ) -> Iterator[np.ndarray]:
+        """Samples [START, STOP) of the episode (default: all of it) in order, one clip or
+        stretch of silence at a time."""
+        stop = self.length if stop is None else min(stop, self.length)
+        position = start
+        for placement in self.placements:
+            end = placement.start + placement.length
+            if end <= position:
+                continue
+            if placement.start >= stop:
+                break
+            yield from _silence(placement.start - position)
+            clip = _fit(load(placement.clip), placement.length)
+            begin = max(position, placement.start)
+            yield clip[begin - placement.start : min(end, stop) - placement.start]
+            position = min(end, stop)
+        yield from _silence(stop - position)
+
+    def silences(self) -> list[tuple[int, int]]:
+        """The stretches [start, stop) where nothing is placed: the pauses between clips."""
+        gaps = []
         position = 0
         for placement in self.placements:
-            yield from _silence(placement.start - position)
-            yield _fit(load(placement.clip), placement.length)
-            position = placement.start + placement.length
-        yield from _silence(self.length - position)
+            if placement.start > position:
+                gaps.append((position, placement.start))
+            position = max(position, placement.start + placement.length)
+        if self.length > position:
+            gaps.append((position, self.length))
+        return gaps
 
     def read(self, start: int, stop: int, load: ClipLoader) -> np.ndarray:
         """Samples [start, stop) of the episode."""

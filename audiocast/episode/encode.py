@@ -1,16 +1,25 @@
-"""MP3 encoding: constant bit rate, 44.1 kHz mono, no tags (mutagen writes those)."""
+"""MP3 encoding: constant bit rate, 44.1 kHz mono, no tags (mutagen writes those).
+
+LAME is single-threaded and is most of an episode's making (a second and a half for five
+minutes of speech on this machine), so an episode long enough is encoded as two parts on two
+cores, cut in a pause between sentences, and joined without a gap: see `find_seam`.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from audiocast.episode import ffmpeg
+from audiocast.episode.audio import ClipLoader, Timeline
 from audiocast.episode.filters import BiquadCascade
 
 OUTPUT_RATE = 44_100
@@ -34,6 +43,125 @@ def encode_mp3(
         "-f", "mp3", str(out_path),
     ]  # fmt: skip
     ffmpeg.run(arguments, samples, capture_samples=False)
+
+
+# Two encoders cost a process start and a join (about 0.2 s together): worth it past a minute.
+_SPLIT_MIN_SECONDS = 60.0
+# The seam lies this long after speech stops, when the compressor (release 120 ms) and the
+# limiter (60 ms) have let go, so the second part starting from rest sounds the same ...
+_SEAM_AFTER_SPEECH_SECONDS = 0.2
+# ... and the second part starts this long before speech resumes (the limiter looks 3 ms
+# ahead; the resampler's filter is shorter still).
+_SEAM_BEFORE_SPEECH_SECONDS = 0.05
+_LAME_FRAME = 1152  # samples per MPEG-1 Layer III frame
+# LAME starts each stream with 576 samples of encoder delay and the decoder adds 529: the
+# first 1105 decoded samples of every stream are priming, which the LAME tag tells decoders
+# to drop at the start of the file.
+_PRIMING = 576 + 529
+
+
+@dataclass(frozen=True)
+class Seam:
+    """Where an episode is cut for two encoders, in samples of the episode (at its own rate).
+
+    The first part is the episode up to FIRST_STOP; LAME makes it FIRST_FRAMES frames,
+    priming and end padding included. Joined, the second part's frames follow those, so its
+    own priming covers FIRST_FRAMES × 1152 − 1105 … FIRST_FRAMES × 1152 of the result, and
+    its first sample, SECOND_START of the episode, decodes at output sample
+    FIRST_FRAMES × 1152: the silence between FIRST_STOP and SECOND_START is made by the
+    first part's padding and the second part's priming instead of by samples."""
+
+    first_stop: int
+    second_start: int
+    first_frames: int
+
+
+def find_seam(silences: list[tuple[int, int]], length: int, rate: int) -> Seam | None:
+    """A seam in one of SILENCES ([start, stop) pauses of an episode of LENGTH samples at
+    RATE) near the middle, or None when the episode is short or no pause near the middle is
+    long enough."""
+    if length < _SPLIT_MIN_SECONDS * rate:
+        return None
+    # first_stop samples at RATE must make a whole number of output samples
+    step = rate // math.gcd(rate, OUTPUT_RATE)
+    after = int(_SEAM_AFTER_SPEECH_SECONDS * rate)
+    before = int(_SEAM_BEFORE_SPEECH_SECONDS * rate)
+    middle = length / 2
+    for start, stop in sorted(silences, key=lambda gap: abs((gap[0] + gap[1]) / 2 - middle)):
+        if not length / 4 <= start <= 3 * length / 4:
+            break  # the nearest pauses are too far from the middle to halve the work
+        if start == 0 or stop == length:
+            continue  # before the jingle or after the end: nothing to cut
+        first_stop = math.ceil((start + after) / step) * step
+        first_frames = math.ceil(first_stop * OUTPUT_RATE // rate / _LAME_FRAME) + 1
+        second_start = math.ceil(first_frames * _LAME_FRAME * rate / OUTPUT_RATE)
+        if second_start + before <= stop:
+            return Seam(first_stop, second_start, first_frames)
+    return None
+
+
+def encode_timeline_mp3(
+    timeline: Timeline,
+    load: ClipLoader,
+    out_path: Path,
+    *,
+    dynamics: str,
+    bitrate_kbps: int,
+) -> None:
+    """The episode TIMELINE (clips read through LOAD) encoded to OUT_PATH as encode_mp3 does;
+    a long one as two parts on two cores, joined at a pause (find_seam). The joined file
+    decodes to the same samples, at the same positions, as one encoder's would."""
+    seam = find_seam(timeline.silences(), timeline.length, timeline.rate)
+    if seam is None:
+        encode_mp3(timeline.chunks(load), timeline.rate, out_path,
+                   dynamics=dynamics, bitrate_kbps=bitrate_kbps)  # fmt: skip
+        return
+    rate = timeline.rate
+    with tempfile.TemporaryDirectory(dir=out_path.parent, prefix=".parts-") as folder:
+        parts = [Path(folder) / "part-1.mp3", Path(folder) / "part-2.mp3"]
+        pieces = [
+            timeline.chunks(load, 0, seam.first_stop),
+            timeline.chunks(load, seam.second_start),
+        ]
+
+        def encode_part(index: int) -> None:
+            encode_mp3(pieces[index], rate, parts[index],
+                       dynamics=dynamics, bitrate_kbps=bitrate_kbps)  # fmt: skip
+
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="encode") as pool:
+            for done in [pool.submit(encode_part, index) for index in (0, 1)]:
+                done.result()
+        if lame_tag_frames(parts[0]) != seam.first_frames:
+            # another LAME than the one find_seam knows: one encoder, slower but exact
+            encode_mp3(timeline.chunks(load), rate, out_path,
+                       dynamics=dynamics, bitrate_kbps=bitrate_kbps)  # fmt: skip
+            return
+        _join(parts, Path(folder) / "parts.txt", out_path)
+
+
+def _join(parts: list[Path], listing: Path, out_path: Path) -> None:
+    """PARTS' frames one after the other in OUT_PATH, under one new LAME tag (frame count,
+    the first part's encoder delay, the last part's end padding): ffmpeg's concat demuxer
+    copies the frames and leaves out each part's own tag frame."""
+    listing.write_text("".join(f"file '{part.name}'\n" for part in parts), encoding="utf-8")
+    arguments = [
+        "-f", "concat", "-safe", "0", "-i", str(listing),
+        "-c:a", "copy",
+        "-map_metadata", "-1", "-id3v2_version", "0", "-write_xing", "1",
+        "-f", "mp3", str(out_path),
+    ]  # fmt: skip
+    ffmpeg.run(arguments, np.zeros(0, np.int16), capture_samples=False)
+
+
+def lame_tag_frames(path: Path) -> int | None:
+    """The frame count in the Xing/Info tag at the start of the MP3 at PATH (None if none)."""
+    with path.open("rb") as file:
+        head = file.read(4096)
+    for marker in (b"Info", b"Xing"):
+        at = head.find(marker)
+        if at >= 0 and len(head) >= at + 12 and head[at + 7] & 1:  # flag: frame count present
+            return int.from_bytes(head[at + 8 : at + 12], "big")
+    return None
 
 
 _PROBE_SECONDS = 4

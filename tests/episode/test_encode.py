@@ -4,7 +4,9 @@ per site folder."""
 from __future__ import annotations
 
 import json
+import subprocess
 
+import numpy as np
 import pytest
 
 from audiocast.episode import encode
@@ -31,3 +33,124 @@ def test_an_unwritable_user_cache_is_no_error(tmp_path, monkeypatch):
     blocked.write_text("a file where a folder should be")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
     assert -1.5 < encode.codec_gain_db(64, tmp_path / "site" / "cache") < 0.5
+
+
+# --- two encoders joined at a pause ---------------------------------------------------------
+
+SENTENCES = [
+    "Президент Азербайджана провёл телефонный разговор с президентом Украины.",
+    "Стороны обсудили перспективы сотрудничества в энергетике и транспорте.",
+    "В Баку прошло заседание межправительственной комиссии.",
+    "Объём торговли между странами вырос на двенадцать процентов.",
+    "Министр экономики сообщил о подписании восьми соглашений.",
+    "Следующее заседание комиссии пройдёт в Киеве весной.",
+]
+
+
+@pytest.fixture(scope="module")
+def spoken_timeline():
+    """About eighty seconds of real espeak-ng speech: 24 takes with sentence and paragraph
+    pauses, the jingle at both ends, as the pipeline assembles an episode."""
+    from audiocast.episode.audio import JINGLE, assemble, generated_jingle
+    from audiocast.model import Segment, SegmentKind
+    from audiocast.speech.espeak import EspeakEngine
+    from audiocast.speech.synthesize import synthesize_sentence
+    from audiocast.speech.voices import load_voices
+
+    engine, voice = EspeakEngine(), load_voices()["ru-espeak"]
+    takes = {text: synthesize_sentence(text, voice, engine) for text in SENTENCES}
+    rate = takes[SENTENCES[0]].rate
+    jingle = generated_jingle(rate)
+    texts = SENTENCES * 4
+    segments = [
+        Segment(SegmentKind.SENTENCE, text, text, 0.8 if index % 3 == 2 else 0.35,
+                f"Часть {index // 6 + 1}" if index % 6 == 0 else None)
+        for index, text in enumerate(texts)
+    ]  # fmt: skip
+    timeline = assemble(
+        segments, [(text, len(takes[text].samples)) for text in texts], rate, len(jingle.samples)
+    )
+    clips = {text: take.samples for text, take in takes.items()} | {JINGLE: jingle.samples}
+    return timeline, clips.__getitem__
+
+
+DYNAMICS = (
+    "volume=4.000dB:precision=double,"
+    "acompressor=threshold=0.35:ratio=2:attack=5:release=120:detection=peak,"
+    "alimiter=limit=0.6310:attack=3:release=60:level=disabled:latency=1"
+)
+
+
+def decoded(path) -> np.ndarray:
+    """PATH decoded by ffmpeg (which honours the LAME tag's delay and padding) at 44.1 kHz."""
+    raw = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    return np.frombuffer(raw, dtype=np.int16).astype(np.int32)
+
+
+def onset(samples: np.ndarray, rate: int, near: float, threshold: int = 600) -> float:
+    """Seconds at which sound first passes THRESHOLD within 150 ms either side of NEAR."""
+    begin = max(0, int((near - 0.15) * rate))
+    loud = np.flatnonzero(np.abs(samples[begin : int((near + 0.15) * rate)]) > threshold)
+    assert loud.size, f"no speech near {near:.3f} s"
+    return (begin + loud[0]) / rate
+
+
+def test_a_long_episode_is_two_parts_joined_without_gap_or_click(spoken_timeline, tmp_path):
+    timeline, load = spoken_timeline
+    seam = encode.find_seam(timeline.silences(), timeline.length, timeline.rate)
+    assert seam is not None and timeline.length / 4 < seam.first_stop < 3 * timeline.length / 4
+    joined, single = tmp_path / "joined.mp3", tmp_path / "single.mp3"
+    encode.encode_timeline_mp3(timeline, load, joined, dynamics=DYNAMICS, bitrate_kbps=64)
+    encode.encode_mp3(timeline.chunks(load), timeline.rate, single,
+                      dynamics=DYNAMICS, bitrate_kbps=64)  # fmt: skip
+    assert encode.lame_tag_frames(joined) == encode.lame_tag_frames(single)
+    ours, reference = decoded(joined), decoded(single)
+    out_rate = encode.OUTPUT_RATE
+    # no gap: not one sample more or less than the episode, as from one encoder
+    assert len(ours) == len(reference) == timeline.length * out_rate // timeline.rate
+    # no click: the pause holding the seam stays as quiet as one encoder leaves it
+    seam_at = seam.first_stop / timeline.rate
+    around = slice(int((seam_at - 0.15) * out_rate), int((seam_at + 0.08) * out_rate))
+    assert np.abs(ours[around]).max() <= max(np.abs(reference[around]).max(), 8)
+    # every cue and chapter after the seam starts within 10 ms of its speech, as planned
+    source = timeline.render(load).astype(np.int32)
+    later = [cue.start for cue in timeline.cues if cue.start > seam_at]
+    later += [chapter.start for chapter in timeline.chapters if chapter.start > seam_at]
+    assert len(later) >= 8
+    for start in later:
+        planned = onset(source, timeline.rate, start + 0.02)
+        heard = onset(ours, out_rate, start + 0.02)
+        assert abs(heard - planned) <= 0.010, (start, planned, heard)
+    # and the two encodings are the same sound throughout (not merely the same length)
+    difference = ours - reference
+    assert np.sqrt(np.mean(difference**2)) < 0.02 * np.sqrt(np.mean(reference**2))
+
+
+def test_a_short_episode_or_one_without_a_middle_pause_is_one_part(spoken_timeline):
+    timeline, _ = spoken_timeline
+    rate = timeline.rate
+    assert encode.find_seam([(rate, rate * 2)], 50 * rate, rate) is None  # under a minute
+    assert encode.find_seam([(rate, 2 * rate)], 100 * rate, rate) is None  # pause at 1 s
+    assert encode.find_seam([(50 * rate, 50 * rate + 100)], 100 * rate, rate) is None  # 5 ms
+
+
+def test_a_lame_that_frames_differently_falls_back_to_one_encoder(
+    spoken_timeline, tmp_path, monkeypatch
+):
+    timeline, load = spoken_timeline
+    real = encode.find_seam
+
+    def off_by_one_frame(*args):
+        seam = real(*args)
+        return encode.Seam(seam.first_stop, seam.second_start, seam.first_frames + 1)
+
+    monkeypatch.setattr(encode, "find_seam", off_by_one_frame)
+    fallback, single = tmp_path / "fallback.mp3", tmp_path / "single.mp3"
+    encode.encode_timeline_mp3(timeline, load, fallback, dynamics=DYNAMICS, bitrate_kbps=64)
+    encode.encode_mp3(timeline.chunks(load), timeline.rate, single,
+                      dynamics=DYNAMICS, bitrate_kbps=64)  # fmt: skip
+    assert fallback.read_bytes() == single.read_bytes()
+    assert not list(tmp_path.glob(".parts-*"))  # the parts are gone either way
