@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 import uuid
@@ -50,9 +51,10 @@ from audiocast.script.edition import (
     edition_category,
     gathered,
 )
-from audiocast.script.normalize import Normalizers
+from audiocast.script.normalize import Normalizer, Normalizers
+from audiocast.speech.ahead import SpeechAhead
 from audiocast.speech.cache import SpeechCache
-from audiocast.speech.engine import Audio, EngineSet, voice_problem
+from audiocast.speech.engine import Audio, EngineSet, max_in_flight, voice_problem
 from audiocast.speech.synthesize import synthesize_script
 from audiocast.speech.voices import VoiceProfile, find_voice, load_voices
 
@@ -124,9 +126,23 @@ class Pipeline:
     def read(self, source: str) -> Article:
         return read_article(source, self.settings)
 
-    def script(self, article: Article) -> Script:
+    def script(self, article: Article, ahead: SpeechAhead | None = None) -> Script:
+        """ARTICLE's script; with AHEAD, each sentence is handed to it as soon as it is written."""
         normalizer = self.normalizers.for_language(article.language)
+        if ahead is not None:
+            normalizer = _then(normalizer, ahead)
         return build_script(article, self.settings.show, self.templates, normalizer)
+
+    def _speech_ahead(self, voice: VoiceProfile) -> SpeechAhead | None:
+        """A SpeechAhead for VOICE when its engine speaks here and in this process; a network
+        engine is left to synthesize_script, which keeps its requests within the limits."""
+        try:
+            engine = self.engines.get(voice.engine)
+        except EngineError:
+            return None  # _speak reports it, or falls back
+        if voice_problem(engine, voice) is not None or max_in_flight(engine, voice) > 1:
+            return None
+        return SpeechAhead(voice, engine, self.cache)
 
     def voice_for(self, article: Article, requested: str | None) -> VoiceProfile:
         voice = find_voice(self.voices, self.settings.voice_for(article.language, requested))
@@ -188,12 +204,18 @@ class Pipeline:
         timings: dict[str, float] = {}
         with _timed(timings, "ingest"):
             article = source if isinstance(source, Article) else self.read(source)
-        with _timed(timings, "script"):
-            script = self.script(article)
         voice = self.voice_for(article, voice_name)
+        # the voice speaks each sentence while the next is being written (speech/ahead.py)
+        ahead = self._speech_ahead(voice)
+        with _timed(timings, "script"), ahead or contextlib.nullcontext():
+            script = self.script(article, ahead)
         # the article itself is kept beside its episode: editions gather it from the store
         files = {store_files.ARTICLE_FILE: stored_article_json(article)}
-        return self._produce(script, voice, episode_guid(article), timings, on_take, files=files)
+        result = self._produce(script, voice, episode_guid(article), timings, on_take, files=files)
+        if ahead is not None:  # what it spoke was made for this episode, not found in the cache
+            moved = min(ahead.spoken, result.cached)
+            result.synthesized, result.cached = result.synthesized + moved, result.cached - moved
+        return result
 
     def make_edition(
         self,
@@ -471,6 +493,10 @@ def _nothing_to_gather(edition: Edition, when: datetime, sources: Sequence) -> s
         f"no episode in the store was published between {since:%Y-%m-%d %H:%M} and "
         f"{when:%Y-%m-%d %H:%M}{categories}"
     )
+
+
+def _then(normalizer: Normalizer, ahead: SpeechAhead) -> Normalizer:
+    return lambda written: ahead(normalizer(written))
 
 
 def _first_sentence(script: Script) -> str:

@@ -117,22 +117,22 @@ def test_a_source_that_is_down_is_reported_and_the_others_go_on(site, tmp_path):
 def test_failures_are_recorded_and_retried_on_the_next_run(site, tmp_path):
     settings = settings_for(tmp_path, wordpress(site))
 
-    class FailingOnce(CountingEspeak):
-        failed = False
+    class FailingUntilFixed(CountingEspeak):
+        broken = True
 
         def synthesize(self, text, voice):
-            if "Карабах" in text and not FailingOnce.failed:
-                FailingOnce.failed = True
+            if "Карабах" in text and FailingUntilFixed.broken:
                 raise EngineError("espeak-ng crashed (a test)")
             return super().synthesize(text, voice)
 
-    first = sync(settings, FailingOnce())
+    first = sync(settings, FailingUntilFixed())
     (failure,) = first.failed
     assert "espeak-ng crashed (a test)" in failure.error
     state = SyncState(settings.episodes_dir / STATE_FILE)
     assert [r.status for r in state.all() if r.title == failure.title] == ["failed"]
     state.close()
-    second = sync(settings, FailingOnce())
+    FailingUntilFixed.broken = False
+    second = sync(settings, FailingUntilFixed())
     assert [o.title for o in second.outcomes] == [failure.title]
     assert not second.failed
 

@@ -24,6 +24,11 @@ _STRESS = "\u0301"  # COMBINING ACUTE ACCENT after the stressed vowel, as the le
 _STRESSED_WORD = re.compile(rf"\w*{_STRESS}[\w{_STRESS}]*")
 _VOWEL_LETTERS = set("аеёиоуыэюяАЕЁИОУЫЭЮЯaeəıiouöüAEƏIİOUÖÜ")
 _VOWEL_PHONEMES = set("aAV@oO0uUiIyYeE83")
+# Audio comes back through a Python callback, which must take the GIL each time; at the
+# library's default of 60 ms a sentence is a hundred callbacks, each waiting for whichever
+# thread holds the GIL (speech/ahead.py runs synthesis beside normalization). A long buffer
+# makes it a callback or two per sentence.
+_BUFFER_MS = 10_000
 _PARAMETERS = {"rate": 1, "volume": 2, "pitch": 3, "range": 4, "wordgap": 7}
 _SYNTH_CALLBACK = ctypes.CFUNCTYPE(
     ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
@@ -52,7 +57,7 @@ class _Library:
         lib.espeak_TextToPhonemes.argtypes = [
             ctypes.POINTER(ctypes.c_void_p), ctypes.c_int, ctypes.c_int
         ]  # fmt: skip
-        self.rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data_path, 0)
+        self.rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, _BUFFER_MS, data_path, 0)
         if self.rate <= 0:
             raise EngineError(f"espeak-ng failed to start (data path {data_path!r})")
         self.lock = threading.Lock()

@@ -126,3 +126,16 @@ def test_webvtt_and_chapters_json():
         "title": "Эпизод",
         "chapters": [{"startTime": 0.0, "endTime": 12.346, "title": "Вступление"}],
     }
+
+
+@pytest.mark.parametrize("rate", [16000, 22050, 24000, 44100])
+def test_sine_tone_is_pydubs_sine_sample_for_sample(rate):
+    from pydub.generators import Sine
+
+    from audiocast.episode.audio import sine_tone
+
+    for frequency, milliseconds, volume in ((440.0, 260, -14.0), (1318.5, 900, -26.0)):
+        made = sine_tone(frequency, rate, milliseconds, volume)
+        pydubs = Sine(frequency, sample_rate=rate).to_audio_segment(milliseconds, volume)
+        assert made.frame_rate == pydubs.frame_rate and made.sample_width == 2
+        assert made.raw_data == pydubs.raw_data
