@@ -20,7 +20,7 @@ import numpy as np
 from audiocast.episode import ffmpeg
 from audiocast.episode.filters import BiquadCascade
 
-_CHUNK_SECONDS = 30
+_CHUNK_SECONDS = 5
 _ABSOLUTE_GATE_LUFS = -70.0
 _RELATIVE_GATE_LU = -10.0
 _SILENCE_LUFS = -120.0
@@ -97,7 +97,8 @@ def _rbj_biquad(kind: str, gain_db: float, q: float, frequency: float, rate: int
 
 
 def _pieces(samples: ffmpeg.Samples):
-    """Chunks of at most 30 s, whatever came in: bounded memory for the float64 copies."""
+    """Chunks of at most 5 s at 48 kHz, whatever came in: the float64 copies the filter makes
+    stay a few megabytes (at 30 s they added 45 MiB to the peak of a 13-minute episode)."""
     chunks = [samples] if isinstance(samples, np.ndarray) else samples
     step = _CHUNK_SECONDS * 48_000
     for chunk in chunks:
