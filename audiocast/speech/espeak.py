@@ -61,6 +61,7 @@ class _Library:
         if self.rate <= 0:
             raise EngineError(f"espeak-ng failed to start (data path {data_path!r})")
         self.lock = threading.Lock()
+        self._configured: tuple[bytes, tuple[tuple[int, int], ...]] | None = None
         self._chunks: list[bytes] = []
         self._callback = _SYNTH_CALLBACK(self._collect)  # must live as long as the library
         lib.espeak_SetSynthCallback(self._callback)
@@ -103,11 +104,20 @@ class _Library:
 
     def _configure(self, voice: VoiceProfile) -> None:
         name = str(voice.options.get("voice", voice.language)).encode()
+        parameters = tuple(
+            (code, int(voice.options[key])) for key, code in _PARAMETERS.items()
+            if key in voice.options
+        )  # fmt: skip
+        # choosing a voice loads its dictionary (3 ms, a fifth of a short sentence's making):
+        # done again only when the voice or its parameters change
+        if self._configured == (name, parameters):
+            return
+        self._configured = None
         if self._lib.espeak_SetVoiceByName(name) != 0:
             raise EngineError(f"voice {voice.name}: espeak-ng has no voice {name.decode()!r}")
-        for key, code in _PARAMETERS.items():
-            if key in voice.options:
-                self._lib.espeak_SetParameter(code, int(voice.options[key]), 0)
+        for code, value in parameters:
+            self._lib.espeak_SetParameter(code, value, 0)
+        self._configured = (name, parameters)
 
 
 def stress_phonemes(word: str, phonemes: str) -> str | None:
