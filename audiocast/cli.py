@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import signal
 import sys
 from datetime import datetime
@@ -28,6 +29,22 @@ if TYPE_CHECKING:
 # on dates leaves datetime's range (year 1 or 9999) and nothing could be gathered anyway
 _EDITION_YEARS = (1970, 9000)
 _PARAGRAPH_END = 0.8  # a pause this long or longer ends a paragraph in the script preview
+
+
+def run() -> None:
+    """The `audiocast` command: main(), then out at once.
+
+    Python's own shutdown would free every object one by one (a tenth of a second after an
+    episode: the normalizer's dictionaries, numpy's state) when nothing is left to do: files
+    are closed, temporary folders removed and engines stopped by then. Output is flushed
+    first; an error that escapes main() takes the normal way out, with its traceback."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except OSError:  # a reader that went away (`| head`): nothing more to say to it
+            code = code or 1
+    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -128,3 +128,14 @@ def test_voices_says_why_a_profile_cannot_speak_here(tmp_path):
     assert result.returncode == 0, result.stderr
     row = next(line for line in result.stdout.splitlines() if "ru-piper" in line)
     assert "no: voice ru-piper" in row and "Piper model not found" in row
+
+
+def test_the_command_leaves_at_once_with_its_output_and_status_intact(tmp_path):
+    """`audiocast` skips Python's teardown (cli.run): what it printed must still arrive, and
+    its exit status must still say how the run went."""
+    (tmp_path / "audiocast.toml").write_text("")
+    good = audiocast("script", str(ARTICLES / "minval-baku-kiev.md"), cwd=tmp_path)
+    assert good.returncode == 0 and good.stdout.count("\n") > 20  # every line, none lost
+    assert "Баку" in good.stdout
+    bad = audiocast("episode", str(tmp_path / "missing.md"), cwd=tmp_path)
+    assert bad.returncode == 1 and "missing.md" in bad.stderr
