@@ -395,10 +395,13 @@ class Pipeline:
     def _levelling(self, timeline: Timeline, load) -> Levelling:
         """The gain that brings the episode to its loudness target (see loudness.calibrate)."""
         rate = timeline.rate
-        before = integrated_loudness(timeline.chunks(load), rate)
         windows = excerpt_windows(timeline.length, rate)
         excerpt = np.concatenate([timeline.read(start, stop, load) for start, stop in windows])
         codec_gain = codec_gain_db(self.settings.bitrate_kbps, self.settings.cache_dir)
+
+        def before() -> float:  # measured while ffmpeg runs the first passes
+            return integrated_loudness(timeline.chunks(load), rate)
+
         return calibrate(
             before, excerpt, rate, self.settings.loudness_lufs, self._ceiling(), codec_gain
         )

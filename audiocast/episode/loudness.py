@@ -11,6 +11,7 @@ and the gating works on 100 ms sub-block energies with numpy.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -138,7 +139,7 @@ def dynamics_filters(gain_db: float, ceiling_dbfs: float) -> str:
 
 
 def calibrate(
-    before_lufs: float,
+    before_lufs: float | Callable[[], float],
     excerpt: np.ndarray,
     rate: int,
     target_lufs: float,
@@ -154,18 +155,26 @@ def calibrate(
     measure it: two in parallel at gains that usually bracket the answer, which is then
     interpolated; otherwise more passes follow the secant of (gain, loudness) until within
     0.2 LU. The encoder applies the same filters to the whole episode once.
+
+    BEFORE_LUFS may be a function that measures it: it is then called while the first two
+    passes run in ffmpeg (the passes need only the excerpt's loudness).
     """
-    if before_lufs <= _SILENCE_LUFS:
-        return Levelling(0.0, before_lufs, before_lufs, 0)
-    # the excerpt is louder or quieter than the whole by about what it was before processing
-    offset = before_lufs - integrated_loudness(excerpt, rate)
-    aim = target_lufs - codec_gain_db - offset
+    excerpt_lufs = reference = integrated_loudness(excerpt, rate)
+    if excerpt_lufs <= _SILENCE_LUFS:  # the windows fell in silence: the whole decides
+        reference = before_lufs = _value(before_lufs)
+        if before_lufs <= _SILENCE_LUFS:
+            return Levelling(0.0, before_lufs, before_lufs, 0)
     # Two passes in parallel at gains that bracket what limiting usually costs; when the aim
     # lies between their results, interpolating is accurate to a few hundredths of a LU.
-    first = target_lufs - before_lufs
+    first = target_lufs - reference
     gains = (first + _BRACKET_DB[0], first + _BRACKET_DB[1])
     with ThreadPoolExecutor(max_workers=2) as pool:
-        measured = list(pool.map(lambda g: _measure(excerpt, rate, g, ceiling_dbfs), gains))
+        passes = [pool.submit(_measure, excerpt, rate, g, ceiling_dbfs) for g in gains]
+        before_lufs = _value(before_lufs)
+        measured = [done.result() for done in passes]
+    # the excerpt is louder or quieter than the whole by about what it was before processing
+    offset = before_lufs - excerpt_lufs
+    aim = target_lufs - codec_gain_db - offset
     (g0, l0), (g1, l1) = points = list(zip(gains, measured, strict=True))
     if min(l0, l1) <= aim <= max(l0, l1) and l0 != l1:
         gain = g0 + (aim - l0) * (g1 - g0) / (l1 - l0)
@@ -178,6 +187,10 @@ def calibrate(
         points.append((gain, loudness))
     predicted = loudness + offset + codec_gain_db
     return Levelling(gain, before_lufs, predicted, len(points))
+
+
+def _value(figure: float | Callable[[], float]) -> float:
+    return figure() if callable(figure) else figure
 
 
 def _measure(excerpt: np.ndarray, rate: int, gain_db: float, ceiling_dbfs: float) -> float:

@@ -62,3 +62,18 @@ def test_calibrated_gain_reaches_the_target_on_the_whole_signal(speech):
     assert integrated_loudness(processed, rate) == pytest.approx(-16.0, abs=0.5)
     assert np.abs(processed.astype(np.int32)).max() <= 32768 * 10 ** (-2.0 / 20) * 1.01
     assert levelling.passes <= 5
+
+
+def test_the_whole_may_be_measured_while_the_first_passes_run(speech):
+    samples, rate = speech
+    excerpt = np.concatenate([samples[a:b] for a, b in excerpt_windows(len(samples), rate)])
+    before = integrated_loudness(samples, rate)
+    asked: list[float] = []
+
+    def measure_before() -> float:
+        asked.append(before)
+        return before
+
+    later = calibrate(measure_before, excerpt, rate, -16.0, -2.0)
+    assert asked == [before]  # measured once
+    assert later == calibrate(before, excerpt, rate, -16.0, -2.0)
