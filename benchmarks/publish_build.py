@@ -10,9 +10,12 @@ What is measured
 
     1. full: build() into an empty public/ — every page, feed and player file rendered
        and written (about 10,000 Single Episode pages, 670 Episode List pages, 2 feeds);
-    2. unchanged: build() again with nothing changed — nothing rendered, nothing written;
-    3. one new: one newer episode added to the store, then build() — its page, the list pages
-       that shift by one, the feeds and the Podcast List rendered and written.
+    2. unchanged: build() again with nothing changed — nothing rendered, nothing written
+       (the store entries the first build read moments after they were written are read
+       again: see audiocast/publish/catalogue_cache.py);
+    3. one new: one newer episode added to the store, then build() — its page, the shows'
+       front pages (archive pages keep their episodes), the feeds and the Podcast List
+       rendered and written; every other store entry comes from the catalogue cache.
 
     The time is build()'s wall time inside the child, without the interpreter's start and
     imports (those are recorded as "startup_s").

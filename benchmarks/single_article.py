@@ -31,8 +31,12 @@ Summary and targets
     time, CPU time and peak memory. Targets: wall-time ratio at most 1.1; audiocast's peak at
     most 150 MiB.
 
+    --peer-rate 44100 has the peer write its MP3 at 44.1 kHz, as audiocast does (Apple Podcasts
+    asks at least that of a mono MP3); the label then says so.
+
 Usage
     .venv/bin/python benchmarks/single_article.py [--pairs N] [--body | --seed FILE]
+        [--peer-rate HZ]
 
 The table goes to stdout, progress to stderr; the figures go to
 benchmarks/results/single_article.json under "seeds" → the seed's label (other labels already
@@ -86,18 +90,19 @@ def body_as_text(markdown: Path, out: Path) -> Path:
     return out
 
 
-def command(side: str, seed: Path, folder: Path) -> tuple[list[str], Path]:
+def command(side: str, seed: Path, folder: Path, peer_rate: int | None) -> tuple[list[str], Path]:
     """The argument vector of SIDE and the folder it runs in, fresh in FOLDER."""
     folder.mkdir()
     if side == "audiocast":
         (folder / "audiocast.toml").write_text("", encoding="utf-8")  # defaults: cache inside
         return [str(AUDIOCAST), "--site", str(folder), "episode", str(seed)], folder
-    return [sys.executable, str(PEER), str(seed), str(folder / "out")], folder
+    rate = ["--rate", str(peer_rate)] if peer_rate else []
+    return [sys.executable, str(PEER), str(seed), str(folder / "out"), *rate], folder
 
 
-def run_once(side: str, seed: Path, folder: Path) -> dict[str, Any]:
+def run_once(side: str, seed: Path, folder: Path, peer_rate: int | None) -> dict[str, Any]:
     """One whole process of SIDE in a fresh FOLDER: wall, CPU, peak, what it made."""
-    argv, cwd = command(side, seed, folder)
+    argv, cwd = command(side, seed, folder, peer_rate)
     load = os.getloadavg()[0]
     with open(folder / "stdout", "w+b") as out, open(folder / "stderr", "w+b") as err:
         started = time.perf_counter()
@@ -188,6 +193,11 @@ def main(argv: list[str] | None = None) -> int:
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--seed", type=Path, help="another plain-text article")
     which.add_argument("--body", action="store_true", help="the article alone, from the .md")
+    parser.add_argument(
+        "--peer-rate", type=int, metavar="HZ",
+        help="the peer's MP3 sample rate (default: the speech's 22,050 Hz; audiocast writes "
+        "44,100, Apple Podcasts' least for a mono MP3)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if args.pairs < 1:
         parser.error("--pairs must be at least 1")
@@ -201,14 +211,16 @@ def main(argv: list[str] | None = None) -> int:
         else:
             label, seed = (args.seed.stem, args.seed.resolve()) if args.seed else ("page", SEED)
             source = str(seed.relative_to(ROOT)) if seed.is_relative_to(ROOT) else str(seed)
+        if args.peer_rate:
+            label = f"{label}, peer at {args.peer_rate} Hz"
         floor_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / MIB
         for side in SIDES:  # untimed: the page cache holds the programs and data after
-            run_once(side, seed, workdir / f"warm-{side}")
+            run_once(side, seed, workdir / f"warm-{side}", args.peer_rate)
         log("warm-up done")
         runs: dict[str, list[dict[str, Any]]] = {side: [] for side in SIDES}
         for pair in range(args.pairs):
             for side in SIDES:
-                runs[side].append(run_once(side, seed, workdir / f"{pair}-{side}"))
+                runs[side].append(run_once(side, seed, workdir / f"{pair}-{side}", args.peer_rate))
             log(f"pair {pair + 1}/{args.pairs}: " + ", ".join(
                 f"{side} {runs[side][-1]['wall_s']:.2f} s {runs[side][-1]['peak_mib']:.0f} MiB"
                 for side in SIDES))  # fmt: skip
@@ -224,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
             "measured": datetime.now(UTC).isoformat(timespec="seconds"),
             "seed": source,
             "seed_chars": chars,
+            "peer_mp3_rate_hz": args.peer_rate or 22_050,
             "pairs": args.pairs,
             "load_average": {"start": list(load_start), "end": list(load_end)},
             "parent_rss_floor_mib": round(floor_mib, 1),

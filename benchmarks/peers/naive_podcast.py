@@ -9,13 +9,14 @@ audiocast is imported. The steps are the obvious ones:
     2. `espeak-ng -v ru -w N.wav TEXT`, one process per paragraph (22,050 Hz mono);
     3. pydub: AudioSegment.from_wav each, joined with `+` and 700 ms of silence between them;
     4. export to MP3 at 64 kbit/s (pydub writes a WAV and runs ffmpeg with libmp3lame, at the
-       speech's own 22,050 Hz);
+       speech's own 22,050 Hz, or with --rate at another: Apple Podcasts asks at least
+       44.1 kHz of a mono MP3, as audiocast writes);
     5. feedgen with its podcast extension: a feed with one item whose enclosure is the MP3.
 
 It has no loudness normalization, limiter, ID3 tags, chapters, transcript, cover or speech
 cache. Usage:
 
-    .venv/bin/python benchmarks/peers/naive_podcast.py ARTICLE.txt OUT_DIR
+    .venv/bin/python benchmarks/peers/naive_podcast.py ARTICLE.txt OUT_DIR [--rate HZ]
 
 OUT_DIR/episode.mp3 and OUT_DIR/feed.xml are written (the WAVs go to OUT_DIR/wav/); one line
 goes to stdout: the MP3's path, its length in seconds and the title, tab-separated.
@@ -93,12 +94,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("article", type=Path, help="plain-text article (.txt)")
     parser.add_argument("out", type=Path, help="folder for episode.mp3 and feed.xml")
+    parser.add_argument("--rate", type=int, help="MP3 sample rate (default: the speech's)")
     args = parser.parse_args(argv)
     title, paragraphs = read_article(args.article)
     args.out.mkdir(parents=True, exist_ok=True)
     episode = join(speak(paragraphs, args.out / "wav"))
     mp3 = args.out / "episode.mp3"
-    episode.export(str(mp3), format="mp3", bitrate=BITRATE)
+    resample = ["-ar", str(args.rate)] if args.rate else None
+    episode.export(str(mp3), format="mp3", bitrate=BITRATE, parameters=resample)
     seconds = len(episode) / 1000
     write_feed(title, mp3, seconds, args.out / "feed.xml")
     print(f"{os.fspath(mp3)}\t{seconds:.1f}s\t{title}")
