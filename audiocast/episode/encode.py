@@ -21,6 +21,7 @@ import numpy as np
 from audiocast.episode import ffmpeg
 from audiocast.episode.audio import ClipLoader, Timeline
 from audiocast.episode.filters import BiquadCascade
+from audiocast.episode.mp3join import join_parts
 
 OUTPUT_RATE = 44_100
 
@@ -45,7 +46,8 @@ def encode_mp3(
     ffmpeg.run(arguments, samples, capture_samples=False)
 
 
-# Two encoders cost a process start and a join (about 0.2 s together): worth it past a minute.
+# A second encoder costs a process start (0.1 s) and its share of the work: worth it past a
+# minute.
 _SPLIT_MIN_SECONDS = 60.0
 # The seam lies this long after speech stops, when the compressor (release 120 ms) and the
 # limiter (60 ms) have let go, so the second part starting from rest sounds the same ...
@@ -136,21 +138,7 @@ def encode_timeline_mp3(
             encode_mp3(timeline.chunks(load), rate, out_path,
                        dynamics=dynamics, bitrate_kbps=bitrate_kbps)  # fmt: skip
             return
-        _join(parts, Path(folder) / "parts.txt", out_path)
-
-
-def _join(parts: list[Path], listing: Path, out_path: Path) -> None:
-    """PARTS' frames one after the other in OUT_PATH, under one new LAME tag (frame count,
-    the first part's encoder delay, the last part's end padding): ffmpeg's concat demuxer
-    copies the frames and leaves out each part's own tag frame."""
-    listing.write_text("".join(f"file '{part.name}'\n" for part in parts), encoding="utf-8")
-    arguments = [
-        "-f", "concat", "-safe", "0", "-i", str(listing),
-        "-c:a", "copy",
-        "-map_metadata", "-1", "-id3v2_version", "0", "-write_xing", "1",
-        "-f", "mp3", str(out_path),
-    ]  # fmt: skip
-    ffmpeg.run(arguments, np.zeros(0, np.int16), capture_samples=False)
+        join_parts(parts[0], parts[1], out_path)
 
 
 def lame_tag_frames(path: Path) -> int | None:

@@ -9,7 +9,7 @@ import subprocess
 import numpy as np
 import pytest
 
-from audiocast.episode import encode
+from audiocast.episode import encode, mp3join
 
 
 def test_the_probe_is_measured_once_and_kept_for_every_site(tmp_path, monkeypatch):
@@ -81,6 +81,39 @@ DYNAMICS = (
 )
 
 
+def lame_tag(path) -> dict[str, int]:
+    """The Info frame's fields of the mono MPEG-1 Layer III file at PATH, read by offset."""
+    data = path.read_bytes()
+    frame_length = 144_000 * 64 // 44_100 + ((data[2] >> 1) & 1)
+    info = data.index(b"Info", 4, frame_length)
+    lame = info + 120
+    zeroed = bytearray(data[:190])
+    zeroed[lame + 34 : lame + 36] = b"\0\0"
+    delays = int.from_bytes(data[lame + 21 : lame + 24], "big")
+    return {
+        "frame_length": frame_length,
+        "frames": int.from_bytes(data[info + 8 : info + 12], "big"),
+        "bytes": int.from_bytes(data[info + 12 : info + 16], "big"),
+        "delay": delays >> 12,
+        "padding": delays & 0xFFF,
+        "music_length": int.from_bytes(data[lame + 28 : lame + 32], "big"),
+        "music_crc": int.from_bytes(data[lame + 32 : lame + 34], "big"),
+        "tag_crc": int.from_bytes(data[lame + 34 : lame + 36], "big"),
+        "tag_crc_computed": mp3join.crc16(bytes(zeroed)),
+    }
+
+
+def test_crc16_of_two_pieces_is_combined_without_reading_them():
+    pieces = [bytes(range(256)) * 3, b"", b"\xff" * 1000, "Баку".encode() * 77]
+    for first in pieces:
+        for second in pieces:
+            combined = mp3join.crc16_combine(
+                mp3join.crc16(first), mp3join.crc16(second), len(second)
+            )
+            assert combined == mp3join.crc16(first + second)
+    assert mp3join.crc16(b"123456789") == 0xBB3D  # CRC-16/ARC's check value
+
+
 def decoded(path) -> np.ndarray:
     """PATH decoded by ffmpeg (which honours the LAME tag's delay and padding) at 44.1 kHz."""
     raw = subprocess.run(
@@ -107,6 +140,14 @@ def test_a_long_episode_is_two_parts_joined_without_gap_or_click(spoken_timeline
     encode.encode_mp3(timeline.chunks(load), timeline.rate, single,
                       dynamics=DYNAMICS, bitrate_kbps=64)  # fmt: skip
     assert encode.lame_tag_frames(joined) == encode.lame_tag_frames(single)
+    # one Info frame, whose every field is true of the whole file, as ffmpeg writes them
+    for path in (single, joined):
+        tag = lame_tag(path)
+        assert tag["bytes"] == tag["music_length"] == path.stat().st_size
+        assert tag["music_crc"] == mp3join.crc16(path.read_bytes()[tag["frame_length"] :])
+        assert tag["tag_crc"] == tag["tag_crc_computed"]
+        assert tag["delay"] == 576
+    assert lame_tag(joined)["padding"] > 0 and joined.read_bytes().count(b"Info") == 1
     ours, reference = decoded(joined), decoded(single)
     out_rate = encode.OUTPUT_RATE
     # no gap: not one sample more or less than the episode, as from one encoder
@@ -154,3 +195,13 @@ def test_a_lame_that_frames_differently_falls_back_to_one_encoder(
                       dynamics=DYNAMICS, bitrate_kbps=64)  # fmt: skip
     assert fallback.read_bytes() == single.read_bytes()
     assert not list(tmp_path.glob(".parts-*"))  # the parts are gone either way
+
+
+def test_a_part_that_is_not_a_tagged_mp3_is_refused(tmp_path):
+    from audiocast.errors import AudiocastError
+
+    text = tmp_path / "part-1.mp3"
+    text.write_bytes(b"ID3 not a frame" * 40)
+    with pytest.raises(AudiocastError, match="part-1.mp3: not an MP3 part"):
+        mp3join.join_parts(text, text, tmp_path / "out.mp3")
+    assert not list(tmp_path.glob("*out.mp3*"))  # nothing half-written
