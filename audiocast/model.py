@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import PurePath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # numpy is not loaded for commands that never touch audio
+    import numpy as np
 
 
 class BlockKind(StrEnum):
@@ -135,3 +139,15 @@ class EpisodeInfo:
     chapters: list[Chapter]
     source: str
     generator: str
+
+
+@dataclass(frozen=True)
+class Audio:
+    """Mono 16-bit PCM samples and their sample rate: what an engine speaks, what a jingle is."""
+
+    samples: np.ndarray  # int16, one dimension
+    rate: int
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / self.rate

@@ -42,7 +42,7 @@ from audiocast.episode.transcript import chapters_json, plain_transcript, webvtt
 from audiocast.errors import ArticleError, AudiocastError, ConfigError, EngineError
 from audiocast.ingest import read_article
 from audiocast.ingest.stored import read_stored_articles, stored_article_json
-from audiocast.model import Article, EpisodeInfo, Script
+from audiocast.model import Article, Audio, EpisodeInfo, Script
 from audiocast.script import SpokenTemplates, build_script
 from audiocast.script.edition import (
     articles_in_language,
@@ -54,7 +54,8 @@ from audiocast.script.edition import (
 from audiocast.script.normalize import Normalizer, Normalizers
 from audiocast.speech.ahead import SpeechAhead
 from audiocast.speech.cache import SpeechCache
-from audiocast.speech.engine import Audio, EngineSet, max_in_flight, voice_problem
+from audiocast.speech.engine import max_in_flight, voice_problem
+from audiocast.speech.registry import EngineSet
 from audiocast.speech.synthesize import synthesize_script
 from audiocast.speech.voices import VoiceProfile, find_voice, load_voices
 

@@ -28,7 +28,8 @@ from audiocast.errors import AudiocastError, SourceError
 from audiocast.ingest.site import SiteArticle, read_source, still_published
 from audiocast.model import Article
 from audiocast.pipeline import Pipeline
-from audiocast.speech.engine import EngineSet, max_in_flight
+from audiocast.speech.engine import max_in_flight
+from audiocast.speech.registry import EngineSet
 from audiocast.speech.voices import find_voice, load_voices
 from audiocast.state import PENDING, REMOVED, STATE_FILE, SyncState
 

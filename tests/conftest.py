@@ -10,8 +10,8 @@ import pytest
 
 from audiocast.config import Settings, load_settings
 from audiocast.pipeline import EpisodeResult, Pipeline
-from audiocast.speech.engine import EngineSet
 from audiocast.speech.espeak import EspeakEngine
+from audiocast.speech.registry import EngineSet
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ARTICLES = FIXTURES / "articles"

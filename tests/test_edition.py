@@ -24,7 +24,7 @@ from audiocast.model import SegmentKind
 from audiocast.pipeline import GUID_NAMESPACE, Pipeline, find_edition
 from audiocast.publish.catalogue import read_cues
 from audiocast.script.edition import build_edition_script
-from audiocast.speech.engine import EngineSet
+from audiocast.speech.registry import EngineSet
 from tests.conftest import ARTICLES, CountingEspeak, make_settings
 from tests.episode.test_episode_file import decode
 

@@ -21,7 +21,7 @@ import pytest
 from audiocast.config import SiteSource, load_settings
 from audiocast.errors import EngineError
 from audiocast.publish.build import build
-from audiocast.speech.engine import EngineSet
+from audiocast.speech.registry import EngineSet
 from audiocast.state import SyncState
 from audiocast.sync import STATE_FILE, SyncLock, SyncLocked, sync_once
 from tests.conftest import CountingEspeak

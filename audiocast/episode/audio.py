@@ -16,8 +16,7 @@ import numpy as np
 from pydub import AudioSegment
 
 from audiocast.errors import ConfigError
-from audiocast.model import Chapter, Cue, Segment
-from audiocast.speech.engine import Audio
+from audiocast.model import Audio, Chapter, Cue, Segment
 
 JINGLE_GAP_SECONDS = 0.4
 JINGLE = "jingle"  # the clip name of the jingle; takes are named by their cache key

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from audiocast.speech.engine import Audio
+from audiocast.model import Audio
 from audiocast.speech.voices import VoiceProfile
 
 

@@ -14,7 +14,7 @@ import threading
 import numpy as np
 
 from audiocast.errors import EngineError
-from audiocast.speech.engine import Audio
+from audiocast.model import Audio
 from audiocast.speech.voices import VoiceProfile
 
 _AUDIO_OUTPUT_SYNCHRONOUS = 2

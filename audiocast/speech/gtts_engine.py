@@ -19,8 +19,8 @@ from importlib.metadata import version as package_version
 import numpy as np
 
 from audiocast.errors import EngineError
+from audiocast.model import Audio
 from audiocast.retry import RateLimiter, RetryPolicy, TransientError, with_retries
-from audiocast.speech.engine import Audio
 from audiocast.speech.voices import VoiceProfile
 
 _AUDIO_LINE = re.compile(r'jQ1olc","\[\\"(.*?)\\"]')

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from audiocast.errors import EngineError
-from audiocast.speech.engine import Audio
+from audiocast.model import Audio
 from audiocast.speech.voices import VoiceProfile
 
 if TYPE_CHECKING:

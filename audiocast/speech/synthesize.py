@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from audiocast.errors import EngineError
-from audiocast.model import Script
+from audiocast.model import Audio, Script
 from audiocast.speech.cache import SpeechCache
-from audiocast.speech.engine import Audio, Engine, max_in_flight
+from audiocast.speech.engine import Engine, max_in_flight
 from audiocast.speech.voices import VoiceProfile
 
 # Engines pad speech with their own silence; we cut it so that our pauses are the pauses.

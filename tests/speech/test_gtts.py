@@ -15,9 +15,9 @@ from audiocast.errors import ArticleError, EngineError
 from audiocast.model import Article, Script, Segment, SegmentKind
 from audiocast.pipeline import Pipeline
 from audiocast.speech.cache import SpeechCache
-from audiocast.speech.engine import EngineSet
 from audiocast.speech.espeak import EspeakEngine
 from audiocast.speech.gtts_engine import GttsEngine
+from audiocast.speech.registry import EngineSet
 from audiocast.speech.synthesize import synthesize_script
 from audiocast.speech.voices import VoiceProfile, load_voices
 from tests.conftest import ARTICLES

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from audiocast.errors import EngineError
-from audiocast.speech.engine import EngineSet
 from audiocast.speech.piper import VOICES_URL, PiperEngine, spoken_text
+from audiocast.speech.registry import EngineSet
 from audiocast.speech.synthesize import synthesize_sentence
 from audiocast.speech.voices import VoiceProfile, load_voices
 
