@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import os
 import signal
 import sys
@@ -262,7 +263,7 @@ def _make_episodes(pipeline: Pipeline, sources, voice, errors: Console):
             sentences = progress.add_task(f"  {Path(source).name}", total=None, status="")
             try:
                 result = pipeline.make_episode(
-                    source, voice, on_take=lambda task=sentences: progress.advance(task)
+                    source, voice, on_take=functools.partial(progress.advance, sentences)
                 )
             except AudiocastError as exc:
                 failures.append((source, str(exc)))

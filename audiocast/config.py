@@ -252,7 +252,7 @@ def _settings_from(data: dict, folder: Path, path: Path) -> Settings:
             values[key] = value
         elif key in _RANGES:
             before = len(problems)
-            annotation = Settings.__dataclass_fields__[key].type
+            annotation = str(Settings.__dataclass_fields__[key].type)
             value = _typed(value, annotation, f"{path}: {key}", problems, _RANGES[key])
             if len(problems) == before:
                 values[key] = value
@@ -437,7 +437,7 @@ def _tables_from(value, kind, where: str, problems: list[str]) -> tuple | None:
         for key in table.keys() & specs.keys():
             allowed = _TABLE_RANGES.get(kind, {}).get(key, _ANY)
             converted[key] = _typed(
-                table[key], specs[key].type, f"{here}: {key}", problems, allowed
+                table[key], str(specs[key].type), f"{here}: {key}", problems, allowed
             )
         if kind is SiteSource and table.get("kind") not in _SOURCE_KINDS:
             problems.append(f"{here}: kind must be one of {', '.join(_SOURCE_KINDS)}")

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -321,6 +321,7 @@ class Pipeline:
 
     def _site_time(self, at: datetime | None) -> datetime:
         """AT (default: now) in the site's time zone; a time without an offset is taken there."""
+        zone: tzinfo
         try:
             zone = ZoneInfo(self.settings.timezone)
         except (ZoneInfoNotFoundError, ValueError):

@@ -90,7 +90,7 @@ class SyncState:
         return ArticleState(**row) if row else None
 
     def all(self, source: str | None = None) -> list[ArticleState]:
-        query, values = "SELECT * FROM articles", ()
+        query, values = "SELECT * FROM articles", tuple[str, ...]()
         if source is not None:
             query, values = query + " WHERE source = ?", (source,)
         rows = self._db.execute(query + " ORDER BY updated_at DESC", values).fetchall()

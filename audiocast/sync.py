@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
+from typing import TextIO
 
 from audiocast.config import Settings
 from audiocast.errors import AudiocastError, SourceError
@@ -79,7 +80,7 @@ class SyncLock:
     def __init__(self, folder: Path):
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / LOCK_FILE
-        self._handle = None
+        self._handle: TextIO | None = None
 
     def __enter__(self) -> SyncLock:
         handle = open(self.path, "a+")  # noqa: SIM115 - held for the lock's lifetime

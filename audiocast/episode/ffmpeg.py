@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Callable, Iterable
+from typing import IO, Literal, overload
 
 import numpy as np
 
@@ -29,6 +30,16 @@ def pcm_input(rate: int) -> list[str]:
 Samples = np.ndarray | Iterable[np.ndarray]  # int16 mono: one array, or chunks in order
 
 
+@overload
+def run(
+    arguments: list[str], samples: Samples, *, capture_samples: Literal[True]
+) -> np.ndarray: ...
+
+
+@overload
+def run(arguments: list[str], samples: Samples, *, capture_samples: Literal[False]) -> None: ...
+
+
 def run(arguments: list[str], samples: Samples, *, capture_samples: bool) -> np.ndarray | None:
     """Feed SAMPLES to `ffmpeg ARGUMENTS` on stdin; return the int16 samples it writes to stdout
     when CAPTURE_SAMPLES, else None. Raises AudiocastError with ffmpeg's message on failure, and
@@ -41,6 +52,8 @@ def run(arguments: list[str], samples: Samples, *, capture_samples: bool) -> np.
         stdout=subprocess.PIPE if capture_samples else subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+    stdin, stdout, stderr = process.stdin, process.stdout, process.stderr
+    assert stdin is not None and stderr is not None  # both are pipes (above)
     errors: list[bytes] = []
     failures: list[tuple[str, BaseException]] = []  # (what the thread was doing, what it raised)
     reader = threading.Thread(
@@ -49,19 +62,19 @@ def run(arguments: list[str], samples: Samples, *, capture_samples: bool) -> np.
             process,
             failures,
             "read ffmpeg's messages",
-            lambda: errors.append(process.stderr.read()),
+            lambda: errors.append(stderr.read()),
         ),
         daemon=True,
     )
     writer = threading.Thread(
         target=_guarded,
-        args=(process, failures, "feed ffmpeg", lambda: _feed(process, samples)),
+        args=(process, failures, "feed ffmpeg", lambda: _feed(stdin, samples)),
         daemon=True,
     )
     try:
         reader.start()
         writer.start()
-        output = process.stdout.read() if capture_samples else b""
+        output = stdout.read() if stdout is not None else b""
         writer.join()
         reader.join()
         process.wait()
@@ -105,14 +118,14 @@ def _guarded(
             process.kill()
 
 
-def _feed(process: subprocess.Popen, samples: Samples) -> None:
+def _feed(stdin: IO[bytes], samples: Samples) -> None:
     chunks = [samples] if isinstance(samples, np.ndarray) else samples
     for chunk in chunks:  # may raise (the chunks are read lazily from the speech cache): _guarded
-        view = memoryview(np.ascontiguousarray(chunk, dtype=np.int16)).cast("B")
+        view = np.ascontiguousarray(chunk, dtype=np.int16).data.cast("B")
         for begin in range(0, len(view), _CHUNK):
             try:
-                process.stdin.write(view[begin : begin + _CHUNK])
+                stdin.write(view[begin : begin + _CHUNK])
             except BrokenPipeError:
                 return  # ffmpeg stopped early; its own message is reported
     with contextlib.suppress(BrokenPipeError):
-        process.stdin.close()
+        stdin.close()

@@ -44,8 +44,8 @@ def read_article(source: str, settings: Settings) -> Article:
         from audiocast.ingest.fetch import fetch_url  # the site sources' transport
 
         data, content_type = fetch_url(source)
-        fields = _reader("html")(source, data, content_type_charset(content_type))
-        return finish_article(fields, settings, fallback_time=None)
+        page = _reader("html")(source, data, content_type_charset(content_type))
+        return finish_article(page, settings, fallback_time=None)
     if _SCHEME.match(source):
         raise ArticleError(source, "only http and https addresses are read")
     path = Path(source)

@@ -31,7 +31,7 @@ def read(source: str, data: bytes, declared_charset: str | None) -> ArticleField
         favor_precision=True,
     )
     tree = _parse_tree(page)
-    if document is None:
+    if document is None or isinstance(document, dict):  # a dict only when asked (as_dict)
         # trafilatura found no main text; keep the title so the error names the real problem
         return ArticleFields(source=source, title=_page_title(tree))
     return ArticleFields(

@@ -52,11 +52,12 @@ class _NoAliasSafeLoader(_RefusingAliases, yaml.SafeLoader):
     """yaml.SafeLoader without anchors and aliases, all in Python."""
 
 
+_NoAliasLoader: type
 if CParser is None:
-    _NoAliasLoader: type = _NoAliasSafeLoader
+    _NoAliasLoader = _NoAliasSafeLoader
 else:
 
-    class _NoAliasLoader(_RefusingAliases, CParser, SafeConstructor, Resolver):
+    class _NoAliasCLoader(_RefusingAliases, CParser, SafeConstructor, Resolver):
         """The same, with libyaml's scanner and parser under the Python composer (libyaml's
         CSafeLoader composes in C, where the aliases cannot be refused). libyaml refuses
         flow nesting deeper than 1,000 levels at once, where the Python scanner takes a second
@@ -68,6 +69,8 @@ else:
             _RefusingAliases.__init__(self)
             SafeConstructor.__init__(self)
             Resolver.__init__(self)
+
+    _NoAliasLoader = _NoAliasCLoader
 
 
 def _mapping(value: object) -> dict:

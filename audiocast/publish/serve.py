@@ -11,6 +11,7 @@ import contextlib
 import os
 import re
 import socket
+from enum import Enum
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -61,13 +62,23 @@ def make_server(folder: Path, host: str = "127.0.0.1", port: int = 8000) -> Thre
 
 def server_url(server: ThreadingHTTPServer) -> str:
     host, port = server.server_address[:2]
-    return f"http://{host}:{port}/"
+    name = host.decode() if isinstance(host, bytes) else host  # bytes only for Unix sockets
+    return f"http://{name}:{port}/"
 
 
-def parse_range(header: str, size: int) -> tuple[int, int] | None | str:
+class Unsatisfiable(Enum):
+    """A range outside the file: answered 416."""
+
+    RANGE = "unsatisfiable"
+
+
+UNSATISFIABLE = Unsatisfiable.RANGE
+
+
+def parse_range(header: str, size: int) -> tuple[int, int] | None | Unsatisfiable:
     """(first, last) byte of a single-range header; None to serve the whole file (no header,
     several ranges or one we do not understand: RFC 9110 lets a server ignore Range);
-    "unsatisfiable" for a range outside the file (also one starting at a position too long to
+    UNSATISFIABLE for a range outside the file (also one starting at a position too long to
     be a number: past the end of any file)."""
     match = _RANGE.fullmatch(header.strip()) if header else None
     if not match or match.group(1) == match.group(2) == "":
@@ -76,12 +87,12 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None | str:
     if first == "":  # the last N bytes
         length = _position(last)
         if length == 0 or size == 0:
-            return "unsatisfiable"
+            return UNSATISFIABLE
         return max(0, size - length), size - 1
     start = _position(first)
     end = size - 1 if last == "" else min(_position(last), size - 1)
     if start >= size or start > end:
-        return "unsatisfiable"
+        return UNSATISFIABLE
     return start, end
 
 
@@ -124,7 +135,7 @@ class RangeRequestHandler(SimpleHTTPRequestHandler):
                 return
             path = path / "index.html"
         handle = _open_file(path) if path is not None else None
-        if handle is None:
+        if path is None or handle is None:
             self.send_error(HTTPStatus.NOT_FOUND, "not found")
             return
         # the browser stops reading when it seeks: nothing to do about that
@@ -147,7 +158,7 @@ class RangeRequestHandler(SimpleHTTPRequestHandler):
         status = os.fstat(handle.fileno())  # the file opened, not a second look-up by name
         size = status.st_size
         wanted = parse_range(self.headers.get("Range", ""), size)
-        if wanted == "unsatisfiable":
+        if isinstance(wanted, Unsatisfiable):
             self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
             self.send_header("Content-Range", f"bytes */{size}")
             self.send_header("Content-Length", "0")
@@ -190,4 +201,4 @@ def _copy_range(handle: BinaryIO, start: int, length: int, out) -> None:
         length -= len(chunk)
 
 
-__all__ = ["RangeRequestHandler", "make_server", "parse_range", "server_url"]
+__all__ = ["UNSATISFIABLE", "RangeRequestHandler", "make_server", "parse_range", "server_url"]

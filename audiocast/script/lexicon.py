@@ -124,7 +124,7 @@ def read_lexicon(path: Path) -> dict[str, str]:
     entries: dict[str, str] = {}
     for where, written, spoken in rows:
         problem = _entry_problem(written, spoken)
-        if problem:
+        if problem or not isinstance(written, str) or not isinstance(spoken, str):
             problems.append(f"{path}: {where}: {problem}")
             continue
         entries[written.strip()] = stress_from_plus(spoken.strip())
@@ -163,7 +163,7 @@ def _csv_rows(path: Path, problems: list[str]) -> list[tuple[str, object, object
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8: {exc}") from exc
-    rows = []
+    rows: list[tuple[str, object, object]] = []
     for number, row in enumerate(csv.reader(lines), start=1):
         if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
             continue

@@ -125,7 +125,15 @@ def _without_nameless_letters(text: str) -> str:
     no engine speaks them, and pymorphy3 inside ru-normalizr fails on them (ValueError)."""
     if not _RARE.search(text):
         return text
-    return "".join(c for c in text if not c.isalpha() or unicodedata.name(c, ""))
+    return "".join(c for c in text if not c.isalpha() or _has_name(c))
+
+
+def _has_name(letter: str) -> bool:
+    try:
+        unicodedata.name(letter)
+    except ValueError:
+        return False
+    return True
 
 
 class LexiconOnly:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from audiocast.errors import AudiocastError
-from audiocast.publish.serve import make_server, parse_range
+from audiocast.publish.serve import UNSATISFIABLE, make_server, parse_range
 
 
 @pytest.fixture
@@ -97,8 +97,8 @@ def test_parse_range():
     assert parse_range("bytes=0-9,20-29", 100) is None  # several ranges: the whole file
     assert parse_range("items=0-9", 100) is None
     assert parse_range("bytes=-", 100) is None
-    assert parse_range("bytes=5-4", 100) == "unsatisfiable"
-    assert parse_range("bytes=-0", 100) == "unsatisfiable"
+    assert parse_range("bytes=5-4", 100) is UNSATISFIABLE
+    assert parse_range("bytes=-0", 100) is UNSATISFIABLE
     assert parse_range("bytes=-500", 100) == (0, 99)
     assert parse_range("bytes=0-0", 1) == (0, 0)
 

@@ -170,7 +170,10 @@ def _date(entry, key: str) -> datetime | None:
         if found is not None:
             return found if found.tzinfo else found.replace(tzinfo=UTC)
     parsed = entry.get(f"{key}_parsed")
-    return datetime(*parsed[:6], tzinfo=UTC) if parsed else None
+    if not parsed:
+        return None
+    year, month, day, hour, minute, second = parsed[:6]
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def _iso(text: str) -> datetime:

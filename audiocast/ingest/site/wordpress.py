@@ -148,9 +148,12 @@ class _ListingRead:
             return {}
         if not self.keyset:
             return {"exclude": ",".join(sorted(self._ids, key=_number))}
+        oldest = self._oldest
+        if oldest is None:  # nothing read with a time yet: no bound
+            return {"exclude": ",".join(sorted(self._ids, key=_number))}
         if self._skip_ties:
-            return {"modified_before": _query_time(self._oldest)}
-        bounds = {"modified_before": _query_time(self._oldest + timedelta(seconds=1))}
+            return {"modified_before": _query_time(oldest)}
+        bounds = {"modified_before": _query_time(oldest + timedelta(seconds=1))}
         if self._ties:
             bounds["exclude"] = ",".join(self._ties)
         return bounds
@@ -368,6 +371,7 @@ def _dates(post: dict) -> tuple[datetime | str | None, datetime | None]:
     configured time zone."""
     published_utc = _utc(post.get("date_gmt"))
     local = _parse_date(post.get("date"))
+    published: datetime | str | None
     if published_utc is not None:
         offset = _offset(local, published_utc)
         published = published_utc.astimezone(offset) if offset else published_utc
