@@ -105,8 +105,11 @@ def find_edition(settings: Settings, slug: str | None = None) -> Edition:
 class Pipeline:
     """Everything one run needs, loaded and checked once, then used for every article."""
 
-    def __init__(self, settings: Settings, engines: EngineSet | None = None):
+    def __init__(self, settings: Settings, engines: EngineSet | None = None, *, encoders: int = 2):
+        """ENCODERS: MP3 encoders an episode may run at once (1 where other processes already
+        use every core, as sync's workers do)."""
         self.settings = settings
+        self.encoders = encoders
         self.voices = load_voices(settings.voices_dir)
         find_voice(self.voices, settings.voice)  # a wrong default voice fails before any work
         self.engines = engines or EngineSet()
@@ -372,6 +375,7 @@ class Pipeline:
                         audio_path,
                         dynamics=dynamics_filters(levelling.gain_db, self._ceiling()),
                         bitrate_kbps=self.settings.bitrate_kbps,
+                        encoders=self.encoders,
                     )
                 with _timed(timings, "tag"):
                     info = self._info(article, script, voice, guid, episode_id, timeline, levelling)

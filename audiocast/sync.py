@@ -225,8 +225,10 @@ def _make_all(settings, state, pending, report, workers, stop, on_progress, engi
                     report, on_progress)  # fmt: skip
         return
     context = get_context("spawn")  # no fork after threads: rich's refresher, engine pools
+    # the workers use the cores between them: an episode's encoder is not split in two as well
+    encoders = max(1, min(2, (os.cpu_count() or 1) // workers))
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start,
-                             initargs=(settings,)) as pool:  # fmt: skip
+                             initargs=(settings, encoders)) as pool:  # fmt: skip
         futures: dict[Future, SiteArticle] = {
             pool.submit(_worker_make, item.article, _voice(settings, item)): item
             for item in pending
@@ -312,10 +314,10 @@ def _voice(settings: Settings, item: SiteArticle) -> str | None:
 _worker_pipeline: Pipeline | None = None  # one per worker process, made by its initializer
 
 
-def _worker_start(settings: Settings) -> None:
+def _worker_start(settings: Settings, encoders: int) -> None:
     global _worker_pipeline
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    _worker_pipeline = Pipeline(settings)
+    _worker_pipeline = Pipeline(settings, encoders=encoders)
 
 
 def _worker_make(article: Article, voice: str | None) -> Outcome:

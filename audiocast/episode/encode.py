@@ -109,11 +109,12 @@ def encode_timeline_mp3(
     *,
     dynamics: str,
     bitrate_kbps: int,
+    encoders: int = 2,
 ) -> None:
     """The episode TIMELINE (clips read through LOAD) encoded to OUT_PATH as encode_mp3 does;
-    a long one as two parts on two cores, joined at a pause (find_seam). The joined file
-    decodes to the same samples, at the same positions, as one encoder's would."""
-    seam = find_seam(timeline.silences(), timeline.length, timeline.rate)
+    with two ENCODERS, a long one as two parts on two cores, joined at a pause (find_seam).
+    The joined file decodes to the same samples, at the same positions, as one encoder's."""
+    seam = find_seam(timeline.silences(), timeline.length, timeline.rate) if encoders > 1 else None
     if seam is None:
         encode_mp3(timeline.chunks(load), timeline.rate, out_path,
                    dynamics=dynamics, bitrate_kbps=bitrate_kbps)  # fmt: skip

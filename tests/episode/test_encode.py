@@ -205,3 +205,16 @@ def test_a_part_that_is_not_a_tagged_mp3_is_refused(tmp_path):
     with pytest.raises(AudiocastError, match="part-1.mp3: not an MP3 part"):
         mp3join.join_parts(text, text, tmp_path / "out.mp3")
     assert not list(tmp_path.glob("*out.mp3*"))  # nothing half-written
+
+
+def test_one_encoder_when_asked(spoken_timeline, tmp_path):
+    """Sync's workers already use every core: their episodes are not split (a joined file's
+    frames differ from one encoder's, so equal bytes mean one encoder)."""
+    timeline, load = spoken_timeline
+    alone, single = tmp_path / "alone.mp3", tmp_path / "single.mp3"
+    encode.encode_timeline_mp3(
+        timeline, load, alone, dynamics=DYNAMICS, bitrate_kbps=64, encoders=1
+    )
+    encode.encode_mp3(timeline.chunks(load), timeline.rate, single,
+                      dynamics=DYNAMICS, bitrate_kbps=64)  # fmt: skip
+    assert alone.read_bytes() == single.read_bytes()
