@@ -1,4 +1,5 @@
-"""ruff clean, as the style guide asks: checked with the same command as the tests."""
+"""ruff clean and mypy clean, as the style guide asks, with the project's own settings
+(pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -15,3 +16,10 @@ def test_ruff_check_and_format():
             [sys.executable, "-m", "ruff", *command], cwd=ROOT, capture_output=True, text=True
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_finds_nothing():
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

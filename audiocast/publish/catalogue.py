@@ -14,6 +14,7 @@ the store said then, PUBLISHED_RECORD) instead of unpublishing anything.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import html
 import json
@@ -23,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 from audiocast.config import Settings, Show
 from audiocast.episode import store as store_files
@@ -30,6 +32,20 @@ from audiocast.episode.store import EpisodeStore
 from audiocast.errors import AudiocastError
 from audiocast.ingest.common import clean_text
 from audiocast.model import Chapter, Cue
+
+
+class EntryCache(Protocol):
+    """What read_catalogue asks of a cache of store entries (catalogue_cache.CatalogueCache):
+    the reader knows no more of it, so the two modules do not import each other."""
+
+    def get(self, name: str, folder: str) -> tuple[str, PublishedEpisode | None]: ...
+
+    def put(self, name: str, key: str, episode: PublishedEpisode) -> None: ...
+
+    def drop(self, name: str) -> None: ...
+
+    def save(self) -> None: ...
+
 
 # top-level folders of public/ that a show's slug must not take
 RESERVED_SLUGS = ("episodes", "static", "covers")
@@ -67,13 +83,17 @@ class PublishedEpisode:
     duration: float  # seconds
     chapters: tuple[Chapter, ...]
     audio_bytes: int  # the real size of episode.mp3 (episode.json's figure when it is missing)
-    folder: Path
+    location: str  # its folder (see `folder`): a str, as a Path each is measurable at 10,000
     files: dict[str, str]  # those of PUBLISHED_FILES that exist → "size:mtime_ns"
     digest: str  # changes whenever anything published about the episode changes
     only_show: str = ""  # an audio edition: the slug of the one show it is published in
     info_file: str = store_files.INFO_FILE  # in FOLDER: what the store said about it
     recorded_audio_bytes: int = 0  # the audio's size as episode.json gives it (0: not given)
     kept: bool = False  # a broken store entry: republished from its last published copy
+
+    @functools.cached_property  # made when first needed: most builds never need most of them
+    def folder(self) -> Path:
+        return Path(self.location)
 
     @property
     def sort_key(self) -> tuple[float, str]:
@@ -97,7 +117,9 @@ class Layout:
     """Paths inside public/ (relative, '/'-separated) and their public URLs.
 
     index.html                        the Podcast List
-    <slug>/  and  <slug>/page/<n>/    a show's Episode List, newest first
+    <slug>/                           a show's Episode List: its newest episodes
+    <slug>/page/<n>/                  its archive: page 1 lists the oldest page_size episodes,
+                                      page 2 the next ones... (see pages.list_pages)
     <slug>/feed.xml                   a show's RSS feed
     episodes/<id>/                    the Single Episode page, its audio, transcript, chapters
                                       and episode.json (what the player needs)
@@ -115,8 +137,9 @@ class Layout:
         return f"{slug}/feed.xml"
 
     @staticmethod
-    def show_page(slug: str, number: int = 1) -> str:
-        return f"{slug}/" if number == 1 else f"{slug}/page/{number}/"
+    def show_page(slug: str, archive: int = 0) -> str:
+        """The show's front page, or (ARCHIVE ≥ 1) that page of its archive."""
+        return f"{slug}/page/{archive}/" if archive else f"{slug}/"
 
     @staticmethod
     def episode_page(episode_id: str) -> str:
@@ -173,11 +196,15 @@ class Catalogue:
 Signatures = dict[str, str]  # a published path → the signature of the file it was copied from
 
 
-def read_catalogue(episodes_dir: Path, published: Signatures | None = None) -> Catalogue:
+def read_catalogue(
+    episodes_dir: Path, published: Signatures | None = None, cache: EntryCache | None = None
+) -> Catalogue:
     """Every stored episode, newest first, and the broken entries (see the module's docstring).
 
     PUBLISHED says what the last build copied (path in public/ → the source file's signature):
     a file copied before unchanged is not read again, a new or changed one is checked.
+    CACHE (catalogue_cache.py) spares reading an entry whose files are as they were; it is
+    saved with what this reading found.
     A missing store is an error, not an empty one: publishing an empty store would unpublish
     every episode (a typo in episodes_dir, or a volume not mounted)."""
     if not episodes_dir.is_dir():
@@ -190,20 +217,41 @@ def read_catalogue(episodes_dir: Path, published: Signatures | None = None) -> C
     EpisodeStore(episodes_dir)  # opening it puts back an episode a crashed run left aside
     episodes = []
     broken: dict[str, str] = {}
-    # one directory scan per episode, not a stat per file: this runs on every build
     with os.scandir(episodes_dir) as entries:
         for entry in sorted(entries, key=lambda e: e.name):
             if not entry.is_dir() or entry.name.startswith("."):  # hidden: being made
                 continue
             try:
-                episode = _read_episode(entry.path)
-                _check_files(episode, published)
+                episode = _cached_or_read(entry.name, entry.path, published, cache)
             except PublishError as exc:
                 broken[entry.name] = str(exc)
+                if cache is not None:
+                    cache.drop(entry.name)
                 continue
             episodes.append(episode)
+    if cache is not None:
+        cache.save()
     problems = list(broken.values())
     return Catalogue(sorted(episodes, key=lambda e: e.sort_key, reverse=True), problems, broken)
+
+
+def _cached_or_read(
+    name: str, folder: str, published: Signatures, cache: EntryCache | None
+) -> PublishedEpisode:
+    """The entry at FOLDER, checked; read from the store unless the cache holds it as it is.
+    Its files are checked against PUBLISHED either way: that depends on what was published."""
+    if cache is None:
+        episode = _read_episode(folder)
+        _check_files(episode, published)
+        return episode
+    key, cached = cache.get(name, folder)
+    if cached is not None:
+        _check_files(cached, published)
+        return cached
+    episode = _read_episode(folder)
+    _check_files(episode, published)
+    cache.put(name, key, episode)
+    return episode
 
 
 def published_copy(public_dir: Path, episode_id: str) -> PublishedEpisode | None:
@@ -323,7 +371,7 @@ def _episode(
             for c in info.get("chapters", [])
         ),
         audio_bytes=audio_size if audio_size is not None else recorded,
-        folder=Path(folder),
+        location=folder,
         files=files,
         digest=digest.hexdigest(),
         only_show=str((info.get("edition") or {}).get("show", "")),

@@ -4,6 +4,12 @@ file of the same name in its own templates_dir/site/ (looked at first).
 
 Every page links with relative URLs, so public/ works from any host, port and folder; the
 feeds are where absolute URLs (base_url) belong. Values are HTML-escaped by autoescaping.
+
+A show's Episode List is paginated from its oldest episode (see list_pages): an archive page,
+once full, lists the same episodes at the same URL for good, so a listener's bookmark keeps
+showing what it showed and a new episode re-renders the front page, not every page. For the
+same reason an archive page is given nothing that grows with the show (show.count, a number
+of pages): a site's own episodes.html.j2 may use those on the front page only.
 """
 
 from __future__ import annotations
@@ -32,6 +38,40 @@ _MONTHS = (
     "января", "февраля", "марта", "апреля", "мая", "июня",
     "июля", "августа", "сентября", "октября", "ноября", "декабря",
 )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a show's Episode List: the front page (number 0) or an archive page.
+
+    FIRST..LAST are the ordinals of the episodes it lists, counted from the show's oldest
+    (1-based); NEWER and OLDER the pages its links lead to (0: the front page, None: no link).
+    """
+
+    number: int
+    first: int
+    last: int
+    newer: int | None
+    older: int | None
+
+    def chunk(self, episodes: list[PublishedEpisode]) -> list[PublishedEpisode]:
+        """The page's episodes out of the show's, newest first."""
+        return episodes[len(episodes) - self.last : len(episodes) - self.first + 1]
+
+
+def list_pages(count: int, size: int) -> list[ListPage]:
+    """The pages of a show's Episode List of COUNT episodes, SIZE to a page: archive page N
+    holds episodes (N-1)·SIZE+1 to N·SIZE counted from the oldest, and is made only once full;
+    the front page holds the rest, the newest SIZE to 2·SIZE-1 (or all, when fewer). A new
+    episode changes the front page alone, and every SIZE episodes the newest archive page (its
+    link to newer ones now leads to a new archive page, not to the front page)."""
+    archived = max(0, (count - size) // size)  # full pages that are not the front page's
+    pages = [ListPage(0, archived * size + 1, count, None, archived if archived else None)]
+    for number in range(archived, 0, -1):
+        newer = number + 1 if number < archived else 0
+        older = number - 1 if number > 1 else None
+        pages.append(ListPage(number, (number - 1) * size + 1, number * size, newer, older))
+    return pages
 
 
 @dataclass(frozen=True)
@@ -88,20 +128,24 @@ class SitePages:
         return self._render("podcasts.html.j2", page, shows=shows)
 
     def episode_list(
-        self, card: ShowCard, episodes: list[PublishedEpisode], number: int, total: int
+        self, card: ShowCard, episodes: list[PublishedEpisode], list_page: ListPage
     ) -> bytes:
-        page = Layout.show_page(card.show.slug, number)
+        """The Episode List page LIST_PAGE, listing EPISODES (newest first)."""
+        slug = card.show.slug
+        page = Layout.show_page(slug, list_page.number)
         root = Layout.root_from(page)
         pages = {
-            "number": number,
-            "total": total,
-            "newer": root + Layout.show_page(card.show.slug, number - 1) if number > 1 else "",
-            "older": root + Layout.show_page(card.show.slug, number + 1) if number < total else "",
+            "number": list_page.number,
+            "first": list_page.first,
+            "last": list_page.last,
+            "newer": _list_link(root, slug, list_page.newer),
+            "older": _list_link(root, slug, list_page.older),
         }
+        show = _show_view(card, page)
+        if list_page.number:
+            del show["count"]  # an archive page stays as it is while the show grows
         views = [_episode_view(e, card, page) for e in episodes]
-        return self._render(
-            "episodes.html.j2", page, show=_show_view(card, page), episodes=views, pages=pages
-        )
+        return self._render("episodes.html.j2", page, show=show, episodes=views, pages=pages)
 
     def episode(self, episode: PublishedEpisode, cards: list[ShowCard], cues: list[Cue]) -> bytes:
         page = Layout.episode_page(episode.episode_id)
@@ -123,6 +167,11 @@ class SitePages:
             return template.render(**values).encode("utf-8")
         except jinja2.TemplateError as exc:
             raise ConfigError(f"template {TEMPLATE_FOLDER}/{name}: {exc}") from exc
+
+
+def _list_link(root: str, slug: str, number: int | None) -> str:
+    """The relative URL of Episode List page NUMBER ("": no such page to link to)."""
+    return "" if number is None else root + Layout.show_page(slug, number)
 
 
 def player_item(episode: PublishedEpisode, card: ShowCard, page: str) -> dict:
@@ -178,7 +227,7 @@ def _episode_view(episode: PublishedEpisode, card: ShowCard, page: str) -> dict:
         "audio_bytes": episode.audio_bytes,
         "item": item,
         # for data-audiocast-* attributes in single quotes; made once, used by several buttons
-        "item_json": htmlsafe_json_dumps(item, **_JSON_OPTIONS),
+        "item_json": htmlsafe_json_dumps(item, sort_keys=True, ensure_ascii=False),
     }
 
 

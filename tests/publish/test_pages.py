@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import posixpath
 from datetime import datetime, timedelta, timezone
 
 import lxml.html
@@ -12,7 +13,7 @@ import pytest
 
 from audiocast.publish.build import build
 from audiocast.publish.catalogue import read_cues
-from audiocast.publish.pages import clock, iso_duration, plural, ru_date
+from audiocast.publish.pages import clock, iso_duration, list_pages, plural, ru_date
 from tests.publish.conftest import SHOWS, synthetic_settings, write_episode
 
 HOSTILE_TITLE = "<script>window.pwned = 1</script> «Цитата» & \"кавычки\" 'апостроф'"
@@ -41,22 +42,112 @@ def test_a_title_with_markup_is_shown_as_text_everywhere(tmp_path):
         assert json.loads(button.get("data-audiocast-play"))["title"] == HOSTILE_TITLE
 
 
-def test_episode_list_is_paginated_newest_first(tmp_path):
+def listed(settings, path: str) -> list[str]:
+    return texts(page(settings, path), "//ol[@class='episode-list']//h3")
+
+
+def test_episode_list_is_paginated_newest_first_from_a_front_page(tmp_path):
     settings = synthetic_settings(tmp_path, page_size=10)
     for number in range(1, 26):
         write_episode(settings.episodes_dir, number)
     build(settings)
-    pages = ["politika/index.html", "politika/page/2/index.html", "politika/page/3/index.html"]
-    listed = [texts(page(settings, p), "//ol[@class='episode-list']//h3") for p in pages]
-    assert listed == [[f"Выпуск номер {n}" for n in range(top, max(top - 10, 0), -1)]
-                      for top in (25, 15, 5)]  # fmt: skip
-    assert not (settings.public_dir / "politika/page/4").exists()
-    first, middle, last = (page(settings, p) for p in pages)
-    assert first.xpath("//a[@rel='prev']") == [] and last.xpath("//a[@rel='next']") == []
-    assert middle.xpath("//a[@rel='prev']/@href") == ["../../../politika/"]
-    assert middle.xpath("//a[@rel='next']/@href") == ["../../../politika/page/3/"]
-    assert "25 выпусков" in texts(first, "//main//p[@class='meta']")
-    assert "Страница 2 из 3" in texts(middle, "//nav[@class='pagination']/span")
+    # the front page: the newest, up to two pages' worth; the archive: full pages of ten,
+    # numbered from the oldest
+    assert listed(settings, "politika/index.html") == [
+        f"Выпуск номер {n}" for n in range(25, 10, -1)
+    ]
+    assert listed(settings, "politika/page/1/index.html") == [
+        f"Выпуск номер {n}" for n in range(10, 0, -1)
+    ]
+    assert not (settings.public_dir / "politika/page/2").exists()
+    front, archive = (
+        page(settings, "politika/index.html"),
+        page(settings, "politika/page/1/index.html"),
+    )
+    assert front.xpath("//a[@rel='prev']") == [] and archive.xpath("//a[@rel='next']") == []
+    assert front.xpath("//a[@rel='next']/@href") == ["../politika/page/1/"]
+    assert archive.xpath("//a[@rel='prev']/@href") == ["../../../politika/"]
+    assert "25 выпусков" in texts(front, "//main//p[@class='meta']")
+    assert "Страница 1 архива" in texts(archive, "//nav[@class='pagination']/span")
+    assert texts(archive, "//h2") == ["Выпуски 1–10 (архив, страница 1)"]
+    assert archive.xpath("//h1/a/@href") == ["../../../politika/"]  # back to the newest
+    assert "выпуск" not in " ".join(texts(archive, "//main//p[@class='meta']"))
+
+
+def test_an_archive_page_keeps_its_episodes_as_the_show_grows(tmp_path):
+    """A listener's bookmark of an archive page shows the same episodes after new ones come;
+    the newest archive page changes only its link to newer episodes, once a page fills."""
+    settings = synthetic_settings(tmp_path, page_size=10)
+    for number in range(1, 31):
+        write_episode(settings.episodes_dir, number)
+    build(settings)
+    first = (settings.public_dir / "politika/page/1/index.html").read_bytes()
+    second = listed(settings, "politika/page/2/index.html")
+    assert second == [f"Выпуск номер {n}" for n in range(20, 10, -1)]
+    for number in range(31, 41):
+        write_episode(settings.episodes_dir, number)
+        report = build(settings)
+        assert "politika/page/1/index.html" not in report.written
+        assert listed(settings, "politika/page/2/index.html") == second
+        assert ("politika/page/2/index.html" in report.written) == (number == 40)
+    assert (settings.public_dir / "politika/page/1/index.html").read_bytes() == first
+    assert listed(settings, "politika/page/3/index.html") == [
+        f"Выпуск номер {n}" for n in range(30, 20, -1)
+    ]
+    assert page(settings, "politika/page/2/index.html").xpath("//a[@rel='prev']/@href") == [
+        "../../../politika/page/3/"
+    ]
+
+
+@pytest.mark.parametrize("count", [0, 1, 9, 10, 19, 20, 21, 39, 40, 41, 57])
+def test_every_episode_is_listed_once_along_the_pages_links(tmp_path, count):
+    settings = synthetic_settings(tmp_path, page_size=10)
+    settings.episodes_dir.mkdir(parents=True)
+    for number in range(1, count + 1):
+        write_episode(settings.episodes_dir, number)
+    build(settings)
+    seen, path, visited = [], "politika/", []
+    while path is not None:
+        visited.append(path)
+        document = page(settings, path + "index.html")
+        seen += listed(settings, path + "index.html")
+        (older,) = document.xpath("//a[@rel='next']/@href") or [None]
+        if older is not None:
+            older_path = _resolve(path, older)
+            # and back: the older page's link to newer ones leads here
+            newer = page(settings, older_path + "index.html").xpath("//a[@rel='prev']/@href")
+            assert [_resolve(older_path, href) for href in newer] == [path]
+            older = older_path
+        path = older
+    assert seen == [f"Выпуск номер {n}" for n in range(count, 0, -1)]
+    made = sorted(str(p.parent.relative_to(settings.public_dir)) + "/"
+                  for p in (settings.public_dir / "politika").rglob("index.html"))  # fmt: skip
+    assert made == sorted(visited)
+    if count >= 10:  # the front page is never short of a page when there are enough
+        assert 10 <= len(listed(settings, "politika/index.html")) <= 19
+
+
+def test_list_pages_split_any_show_into_full_archive_pages_and_a_front_page():
+    for size in range(1, 6):
+        for count in range(0, 8 * size):
+            pages = list_pages(count, size)
+            front, archive = pages[0], pages[1:]
+            ordinals = [n for p in pages for n in range(p.first, p.last + 1)]
+            assert sorted(ordinals) == list(range(1, count + 1)), (size, count)
+            assert all(p.last - p.first + 1 == size for p in archive)
+            shown = front.last - front.first + 1
+            assert size <= shown <= 2 * size - 1 if count >= size else shown == count
+            assert [p.number for p in pages] == [0, *range(len(archive), 0, -1)]
+            # each page's links are the inverse of its neighbours'
+            by_number = {p.number: p for p in pages}
+            for p in pages:
+                assert p.older is None or by_number[p.older].newer == p.number
+                assert p.newer is None or by_number[p.newer].older == p.number
+
+
+def _resolve(page_path: str, href: str) -> str:
+    """The public/ path a relative HREF on the page at PAGE_PATH leads to."""
+    return posixpath.normpath(posixpath.join(page_path, href)) + "/"
 
 
 def test_podcast_list_shows_every_show_with_counts_and_subscribe_links(real_site):
