@@ -211,8 +211,13 @@ class Pipeline:
         voice = self.voice_for(article, voice_name)
         # the voice speaks each sentence while the next is being written (speech/ahead.py)
         ahead = self._speech_ahead(voice)
-        with _timed(timings, "script"), ahead or contextlib.nullcontext():
-            script = self.script(article, ahead)
+        with contextlib.ExitStack() as speaking:
+            if ahead is not None:
+                speaking.enter_context(ahead)
+            with _timed(timings, "script"):
+                script = self.script(article, ahead)
+            with _timed(timings, "speech"):  # the sentences still being spoken
+                speaking.close()
         # the article itself is kept beside its episode: editions gather it from the store
         files = {store_files.ARTICLE_FILE: stored_article_json(article)}
         result = self._produce(script, voice, episode_guid(article), timings, on_take, files=files)
