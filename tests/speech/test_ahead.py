@@ -66,10 +66,11 @@ def test_a_sentence_that_fails_ahead_is_reported_by_synthesize_script(tmp_path):
 
 
 def test_when_the_script_fails_what_is_still_queued_is_dropped(tmp_path):
-    release = threading.Event()
+    under_way, release = threading.Event(), threading.Event()
 
     class Slow(CountingEspeak):
         def synthesize(self, text, voice):
+            under_way.set()
             release.wait(5)
             return super().synthesize(text, voice)
 
@@ -78,6 +79,7 @@ def test_when_the_script_fails_what_is_still_queued_is_dropped(tmp_path):
     with pytest.raises(ValueError, match="bad article"), ahead:
         for index in range(20):
             ahead(f"Предложение номер {index}.")
+        assert under_way.wait(5)
         # the first sentence is under way when the script fails; it ends only after
         threading.Timer(0.3, release.set).start()
         raise ValueError("bad article")
