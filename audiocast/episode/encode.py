@@ -58,8 +58,7 @@ _SEAM_BEFORE_SPEECH_SECONDS = 0.05
 _LAME_FRAME = 1152  # samples per MPEG-1 Layer III frame
 # LAME starts each stream with 576 samples of encoder delay and the decoder adds 529: the
 # first 1105 decoded samples of every stream are priming, which the LAME tag tells decoders
-# to drop at the start of the file.
-_PRIMING = 576 + 529
+# to drop at the start of the file (see Seam).
 
 
 @dataclass(frozen=True)
