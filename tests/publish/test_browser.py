@@ -229,3 +229,57 @@ def test_a_title_with_markup_is_text_on_the_page_and_in_the_player(page, servers
     expect(page.locator(".ac-queue-title")).to_have_text(HOSTILE_TITLE)
     assert page.evaluate("typeof window.pwned") == "undefined"
     assert page.locator("script:not([src])").count() == 0
+
+
+def test_the_transcript_is_one_tab_stop_walked_with_the_arrow_keys(page, site, real_site):
+    news = episode_of(real_site, "Дубае")
+    page.goto(site + f"episodes/{news['episode_id']}/")
+    cues = page.locator(".transcript .cue")
+    count = cues.count()
+    assert count > 10
+    expect(page.locator('.transcript .cue[tabindex="0"]')).to_have_count(1)
+    expect(page.locator('.transcript .cue[tabindex="-1"]')).to_have_count(count - 1)
+    cues.first.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    expect(cues.nth(2)).to_be_focused()
+    expect(cues.nth(2)).to_have_attribute("tabindex", "0")
+    page.keyboard.press("End")
+    expect(cues.nth(count - 1)).to_be_focused()
+    page.keyboard.press("Home")
+    expect(cues.first).to_be_focused()
+    page.keyboard.press("ArrowUp")  # at the first: stays
+    expect(cues.first).to_be_focused()
+    page.keyboard.press("Tab")  # leaves the transcript at once, not after every sentence
+    assert page.evaluate("document.activeElement.closest('.transcript')") is None
+    expect(page.locator('.transcript .cue[tabindex="0"]')).to_have_count(1)
+
+
+def test_an_episode_heard_to_the_end_is_not_offered_to_resume(page, site, real_site):
+    news = episode_of(real_site, "Кремль")
+    page.goto(site + f"episodes/{news['episode_id']}/")
+    page.locator("main").get_by_role("button", name="Слушать").first.click()
+    page.wait_for_function(PLAYING)
+    page.evaluate(f"() => {{ {AUDIO}.currentTime = {AUDIO}.duration - 0.5; }}")
+    page.wait_for_function(f"() => {AUDIO}.ended")
+    page.reload()
+    expect(page.locator(".ac-title")).to_have_text(news["title"])  # still the last episode
+    expect(page.locator(".ac-resume")).to_be_hidden()
+
+
+def test_malformed_episode_data_is_reported_not_thrown(page, site, servers, tmp_path):
+    newsroom = tmp_path / "newsroom"
+    newsroom.mkdir()
+    (newsroom / "article.html").write_text(
+        f"""<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"><title>Статья</title>
+        <script src="{site}static/player.js" defer></script></head><body>
+        <button id="listen" data-audiocast-play='{{"id": "1", "src": '>Слушать</button>
+        </body></html>""",
+        encoding="utf-8",
+    )
+    page.goto(servers(newsroom) + "article.html")
+    page.locator("#listen").click()
+    # the page fixture fails the test on any uncaught error; the status region says why
+    expect(page.get_by_role("status")).to_have_text(
+        "Не удалось открыть выпуск: данные выпуска на странице не читаются"
+    )

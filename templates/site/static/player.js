@@ -61,7 +61,12 @@
   function episodeOf(element, attribute) {
     var value = (element.getAttribute(attribute) || "").trim();
     if (value.charAt(0) === "{") {
-      return Promise.resolve(episodeFrom(JSON.parse(value), document.baseURI));
+      try {
+        return Promise.resolve(episodeFrom(JSON.parse(value), document.baseURI));
+      } catch (error) {
+        // a page's own markup: say so in the status region instead of failing silently
+        return Promise.reject(new Error("данные выпуска на странице не читаются"));
+      }
     }
     if (value) {
       var url = absolute(value, document.baseURI);
@@ -86,7 +91,7 @@
     );
   }
 
-  function save(force) {
+  function save(force, position) {
     var now = Date.now();
     if (!force && now - lastSave < SAVE_EVERY_MS) {
       return;
@@ -94,7 +99,7 @@
     lastSave = now;
     var snapshot = {
       current: state.current,
-      position: state.current ? currentPosition() : 0,
+      position: !state.current ? 0 : position === undefined ? currentPosition() : position,
       queue: state.queue,
       rate: state.rate,
       volume: state.volume,
@@ -296,8 +301,10 @@
 
     var live = element("p", { class: "ac-status ac-visually-hidden", role: "status" });
     var media = element("audio", { class: "ac-audio", preload: "metadata" });
-    bar.append(resumeBox, main, queue, live, media);
-    document.body.append(bar);
+    bar.append(resumeBox, main, queue, media);
+    // the status region stands outside the bar: what it says must be heard even while the
+    // bar is hidden (nothing playing yet, as when a listen button's data cannot be read)
+    document.body.append(bar, live);
 
     ui = {
       bar: bar, resumeBox: resumeBox, resumeText: resumeText, resumeYes: resumeYes,
@@ -391,7 +398,7 @@
       if (state.queue.length) {
         playNext();
       } else {
-        save(true);
+        save(true, 0); // listened to the end: nothing to offer to resume
       }
     });
     audio.addEventListener("error", function () {
@@ -530,8 +537,10 @@
           marks: marks,
           starts: marks.map(function (mark) { return Number(mark.getAttribute("data-audiocast-seek")); }),
           active: -1,
+          stop: -1, // the one mark in the tab order (see rove)
         };
         followed.set(list, known);
+        rove(known, 0);
       }
       var active = -1;
       if (list.getAttribute("data-audiocast-follow") === id) {
@@ -557,10 +566,54 @@
           known.marks[active].classList.add("ac-current");
           known.marks[active].setAttribute("aria-current", "true");
           keepVisible(list, known.marks[active]);
+          if (!list.contains(document.activeElement)) {
+            rove(known, active); // Tab into the list lands on what is being spoken
+          }
         }
         known.active = active;
       }
     });
+  }
+
+  // A list of marks is one tab stop, not hundreds (a transcript has a button per sentence): one
+  // mark has tabindex 0, the others -1, and the arrow keys, Home and End move among them.
+  function rove(known, index) {
+    if (known.stop === index || !known.marks.length) {
+      return;
+    }
+    if (known.stop >= 0) {
+      known.marks[known.stop].setAttribute("tabindex", "-1");
+    } else {
+      known.marks.forEach(function (mark) { mark.setAttribute("tabindex", "-1"); });
+    }
+    known.marks[index].setAttribute("tabindex", "0");
+    known.stop = index;
+  }
+
+  var ROVING_KEYS = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 };
+
+  function onKeyDown(event) {
+    var target = event.target;
+    if (!(target instanceof Element) || event.altKey || event.ctrlKey || event.metaKey) {
+      return;
+    }
+    var mark = target.closest("[data-audiocast-seek]");
+    var list = mark && mark.closest("[data-audiocast-follow]");
+    var known = list && followed.get(list);
+    var index = known ? known.marks.indexOf(mark) : -1;
+    if (index < 0) {
+      return;
+    }
+    var next = event.key === "Home" ? 0
+      : event.key === "End" ? known.marks.length - 1
+      : event.key in ROVING_KEYS ? index + ROVING_KEYS[event.key]
+      : -1;
+    if (next < 0 || next >= known.marks.length) {
+      return;
+    }
+    event.preventDefault();
+    rove(known, next);
+    known.marks[next].focus();
   }
 
   // timeupdate comes four times a second; a sentence highlight should move with the voice
@@ -763,7 +816,8 @@
       state.current = saved.current;
       pendingStart = Number(saved.position) || 0;
       updateMediaSession();
-      if (pendingStart >= 1) {
+      var duration = Number(saved.current.duration) || Infinity;
+      if (pendingStart >= 1 && pendingStart < duration - 1) {
         showResume(saved.current, pendingStart);
       }
     }
@@ -777,7 +831,9 @@
     bindMediaSession();
     restore();
     render();
+    follow(); // the page's transcript and chapters become one tab stop each
     document.addEventListener("click", onClick);
+    document.addEventListener("keydown", onKeyDown);
     if (siteMode()) {
       history.scrollRestoration = "manual"; // the scroll is restored after the swap instead
       history.replaceState(Object.assign({ audiocast: true }, history.state), "");
