@@ -11,6 +11,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # numpy is not loaded for commands that never touch audio
     import numpy as np
 
+# Stress in a spoken text: COMBINING ACUTE ACCENT after the stressed vowel («Баку́»), as the
+# lexicon writes it and every engine reads it (or removes it, if it places stress itself).
+STRESS_MARK = "\u0301"
+# Article.identity of an article that its site numbers (a WordPress post id, a feed's GUID)
+SITE_ID_PREFIX = "site-id:"
+
 
 class BlockKind(StrEnum):
     PARAGRAPH = "paragraph"
@@ -51,7 +57,7 @@ class Article:
         first (a WordPress post keeps its id when its slug, and so its link, is edited; a feed
         item keeps its GUID), then the canonical URL, then the file name."""
         if self.site_id:
-            return f"site-id:{self.site_id}"
+            return SITE_ID_PREFIX + self.site_id
         if self.url:
             return self.url
         # no URL or id: where the file lies in the site (its name alone, for an Article made

@@ -9,6 +9,8 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import TypeVar
 
 Result = TypeVar("Result")
@@ -74,3 +76,20 @@ def with_retries(
                 wait = max(wait, min(exc.retry_after, policy.max_seconds))
             sleep(wait)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def retry_after_seconds(value: str) -> float | None:
+    """An HTTP Retry-After value as seconds from now: a number of seconds or an HTTP date
+    (RFC 9110); None when there is none or it cannot be read."""
+    value = value.strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

@@ -27,14 +27,13 @@ from typing import TextIO
 from audiocast.config import Settings
 from audiocast.errors import AudiocastError, SourceError
 from audiocast.ingest.site import SiteArticle, read_source, still_published
-from audiocast.model import Article
+from audiocast.model import SITE_ID_PREFIX, Article
 from audiocast.pipeline import Pipeline
 from audiocast.speech.engine import max_in_flight
 from audiocast.speech.registry import EngineSet
 from audiocast.speech.voices import find_voice, load_voices
 from audiocast.state import PENDING, REMOVED, STATE_FILE, SyncState
 
-SITE_ID_PREFIX = "site-id:"  # Article.identity of an article with a site id
 LOCK_FILE = ".audiocast-sync.lock"
 
 

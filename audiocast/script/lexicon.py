@@ -21,9 +21,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from audiocast.errors import ConfigError
+from audiocast.model import STRESS_MARK
 from audiocast.resources import bundled_dir
 
-STRESS_MARK = "\u0301"
 _VOWELS = "аеёиоуыэюяАЕЁИОУЫЭЮЯaeiouyAEIOUY"
 _PLUS_STRESS = re.compile(rf"\+([{_VOWELS}])")
 _LEXICON_SUFFIXES = (".toml", ".csv")

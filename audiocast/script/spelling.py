@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from audiocast.script.lexicon import STRESS_MARK
+from audiocast.model import STRESS_MARK
 
 # The names a newsreader uses when spelling an abbreviation: «вэ-вэ-пэ», «эф-эс-бэ», «эл-дэ-пэ-эр».
 _CYRILLIC_LETTER_NAMES = {

@@ -14,14 +14,13 @@ import threading
 import numpy as np
 
 from audiocast.errors import EngineError
-from audiocast.model import Audio
+from audiocast.model import STRESS_MARK, Audio
 from audiocast.speech.voices import VoiceProfile
 
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
 _CHARS_UTF8 = 1
 _PHONEMES_IN_BRACKETS = 0x100  # [[...]] in the text are phoneme mnemonics
-_STRESS = "\u0301"  # COMBINING ACUTE ACCENT after the stressed vowel, as the lexicon writes it
-_STRESSED_WORD = re.compile(rf"\w*{_STRESS}[\w{_STRESS}]*")
+_STRESSED_WORD = re.compile(rf"\w*{STRESS_MARK}[\w{STRESS_MARK}]*")
 _VOWEL_LETTERS = set("аеёиоуыэюяАЕЁИОУЫЭЮЯaeəıiouöüAEƏIİOUÖÜ")
 _VOWEL_PHONEMES = set("aAV@oO0uUiIyYeE83")
 # Audio comes back through a Python callback, which must take the GIL each time; at the
@@ -72,7 +71,7 @@ class _Library:
         with self.lock:
             self._configure(voice)
             flags = _CHARS_UTF8
-            if _STRESS in text:
+            if STRESS_MARK in text:
                 text = _STRESSED_WORD.sub(lambda m: self._stressed(m.group(0)), text)
                 flags |= _PHONEMES_IN_BRACKETS
             self._chunks = []
@@ -94,7 +93,7 @@ class _Library:
     def _stressed(self, word: str) -> str:
         """WORD with a stress mark as [[phonemes]] stressed where the mark says; the bare word
         when its phonemes cannot be matched to its letters (espeak then stresses it itself)."""
-        bare = word.replace(_STRESS, "")
+        bare = word.replace(STRESS_MARK, "")
         return stress_phonemes(word, self.phonemes(bare)) or bare
 
     def _collect(self, wav, count, _events) -> int:
@@ -127,7 +126,7 @@ def stress_phonemes(word: str, phonemes: str) -> str | None:
     target, vowels = None, 0
     for index, letter in enumerate(word):
         if letter in _VOWEL_LETTERS:
-            if word[index + 1 : index + 2] == _STRESS:
+            if word[index + 1 : index + 2] == STRESS_MARK:
                 target = vowels
             vowels += 1
     plain = phonemes.replace("'", "").replace(",", "").strip("_ ")

@@ -19,15 +19,20 @@ from importlib.metadata import version as package_version
 import numpy as np
 
 from audiocast.errors import EngineError
-from audiocast.model import Audio
-from audiocast.retry import RateLimiter, RetryPolicy, TransientError, with_retries
+from audiocast.model import STRESS_MARK, Audio
+from audiocast.retry import (
+    RateLimiter,
+    RetryPolicy,
+    TransientError,
+    retry_after_seconds,
+    with_retries,
+)
 from audiocast.speech.voices import VoiceProfile
 
 _AUDIO_LINE = re.compile(r'jQ1olc","\[\\"(.*?)\\"]')
 _MAX_CHARS = 100  # Google's limit per request (gTTS.GOOGLE_TTS_MAX_CHARS)
 # where a long sentence may be cut, best first: a cut at a comma keeps the intonation natural
 _BOUNDARIES = (re.compile(r"[.!?;:…]\s"), re.compile(r"(,|\s[—–-])\s"), re.compile(r"\s"))
-_STRESS = "\u0301"
 DEFAULTS = {
     "tld": "com",
     "max_in_flight": 4,
@@ -74,7 +79,7 @@ class GttsEngine:
         language = str(voice.options.get("lang", voice.language))
         if language not in self.languages():
             raise EngineError(f"voice {voice.name}: gTTS does not speak {language!r}")
-        spoken = text.replace(_STRESS, "")  # Google places stress itself
+        spoken = text.replace(STRESS_MARK, "")  # Google places stress itself
         if not spoken.strip():
             return Audio(np.zeros(0, np.int16), 24_000)
         tts = gTTS(
@@ -121,7 +126,10 @@ class GttsEngine:
         except (requests.ConnectionError, requests.Timeout) as exc:
             raise TransientError(f"cannot reach {url}: {type(exc).__name__}") from exc
         if response.status_code == 429 or response.status_code >= 500:
-            raise TransientError(f"HTTP {response.status_code}", _retry_after(response))
+            raise TransientError(
+                f"HTTP {response.status_code}",
+                retry_after_seconds(response.headers.get("Retry-After", "")),
+            )
         if response.status_code != 200:
             raise EngineError(f"Google speech answered HTTP {response.status_code}")
         match = _AUDIO_LINE.search(response.text)
@@ -193,8 +201,3 @@ def _decode(pieces: list[bytes], voice: VoiceProfile) -> Audio:
             samples.mean(axis=1).astype(np.int16) if samples.shape[1] > 1 else samples[:, 0]
         )
     return Audio(np.concatenate(arrays) if arrays else np.zeros(0, np.int16), rate)
-
-
-def _retry_after(response) -> float | None:
-    value = response.headers.get("Retry-After", "")
-    return float(value) if value.replace(".", "", 1).isdigit() else None

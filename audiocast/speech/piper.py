@@ -34,14 +34,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from audiocast.errors import EngineError
-from audiocast.model import Audio
+from audiocast.model import STRESS_MARK, Audio
 from audiocast.speech.voices import VoiceProfile
 
 if TYPE_CHECKING:
     from piper import PiperVoice, SynthesisConfig
 
 VOICES_URL = "https://huggingface.co/rhasspy/piper-voices"
-_STRESS = "\u0301"  # COMBINING ACUTE ACCENT, as the lexicon marks stress
 _FINGERPRINT_HEX = 16
 # profile option → piper.SynthesisConfig field
 _NUMBER_OPTIONS = {
@@ -112,7 +111,7 @@ def _describe(voice: VoiceProfile) -> str:
 def spoken_text(text: str, strip_stress: bool) -> str:
     """TEXT as Piper should get it: with or without the lexicon's stress marks (a precomposed
     letter such as é is one character of its own and stays)."""
-    return text.replace(_STRESS, "") if strip_stress else text
+    return text.replace(STRESS_MARK, "") if strip_stress else text
 
 
 class PiperEngine:

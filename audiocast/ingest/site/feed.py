@@ -31,6 +31,7 @@ from audiocast.ingest.site.listing import (
     problem_line,
 )
 from audiocast.ingest.site.transport import Answer, SiteClient
+from audiocast.model import SITE_ID_PREFIX
 
 ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -81,7 +82,7 @@ def _read_entry(listing: SourceListing, entry, index: int, source, settings):
             raise ValueError("no guid and no link")
         name = f"item {guid}"
         site_id = f"{source.name}:{guid}"
-        listing.identities.add(f"site-id:{site_id}")
+        listing.identities.add(SITE_ID_PREFIX + site_id)
         fields = _fields(entry, site_id)
         if isinstance(fields.published, datetime):
             fields.published = in_site_zone(fields.published, settings)

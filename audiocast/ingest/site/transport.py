@@ -9,8 +9,6 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import requests
@@ -19,7 +17,7 @@ import urllib3
 from audiocast import __version__
 from audiocast.config import SiteSource
 from audiocast.errors import SourceError
-from audiocast.retry import RetryPolicy, TransientError, with_retries
+from audiocast.retry import RetryPolicy, TransientError, retry_after_seconds, with_retries
 
 USER_AGENT = f"audiocast/{__version__}"
 _CHUNK_BYTES = 64 * 1024
@@ -86,7 +84,7 @@ class SiteClient:
                 if status == 429 or status >= 500:
                     raise TransientError(
                         f"HTTP {status} {response.reason}",
-                        retry_after=_retry_after(response.headers.get("Retry-After", "")),
+                        retry_after=retry_after_seconds(response.headers.get("Retry-After", "")),
                     )
                 body = self._read_limited(response, deadline, url)
                 headers = {name.lower(): value for name, value in response.headers.items()}
@@ -143,22 +141,6 @@ def _arriving(response: requests.Response) -> Iterator[bytes]:
         return
     while chunk := raw.read1(_CHUNK_BYTES, decode_content=True):
         yield chunk
-
-
-def _retry_after(value: str) -> float | None:
-    """Retry-After as seconds (it may be a number of seconds or an HTTP date)."""
-    value = value.strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _cause(exc: Exception) -> str:

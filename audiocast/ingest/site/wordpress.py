@@ -65,6 +65,7 @@ from audiocast.ingest.site.listing import (
     problem_line,
 )
 from audiocast.ingest.site.transport import Answer, SiteClient
+from audiocast.model import SITE_ID_PREFIX
 
 POSTS_PATH = "/wp-json/wp/v2/posts"
 MAX_PER_PAGE = 100  # WordPress refuses more (rest_invalid_param)
@@ -300,7 +301,7 @@ def _add_post(listing: SourceListing, post, source: SiteSource, settings: Settin
         if not isinstance(post, dict) or not str(post.get("id", "")).strip():
             raise ValueError("not a post object with an id")
         site_id = f"{source.name}:{post['id']}"
-        listing.identities.add(f"site-id:{site_id}")
+        listing.identities.add(SITE_ID_PREFIX + site_id)
         fields, modified = _fields(post, source, settings, site_id)
         _note_modified(listing, modified)
         article = finish_article(fields, settings, fallback_time=None)
