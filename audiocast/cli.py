@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from audiocast import __version__
 from audiocast.errors import AudiocastError
-from audiocast.state import STATE_FILE, SyncState
+from audiocast.state import STATE_FILE, ArticleStatus, OutcomeStatus, SyncState
 
 # Each command imports what it needs when it runs (tests/test_startup.py): `--help` and
 # `status` load no numpy, pipeline, page or terminal machinery, and start in a fraction of a
@@ -361,7 +361,9 @@ def _sync(arguments, settings: Settings, errors: Console) -> int:
             _build(arguments, settings, errors)
         if arguments.watch is None or stop.set:
             failed = report.failed or report.source_errors or report.gaps
-            return 1 if failed or any(e.status == "failed" for e in report.editions) else 0
+            return (
+                1 if failed or any(e.status == OutcomeStatus.FAILED for e in report.editions) else 0
+            )
         errors.print(f"next sync in {arguments.watch:g} s (Ctrl-C stops)", markup=False)
         if stop.event.wait(arguments.watch):
             return 0
@@ -394,7 +396,7 @@ def _sync_with_progress(settings: Settings, workers, stop: StopFlag, errors: Con
             if outcome is None:
                 progress.update(task, total=total, status="")
                 return
-            failed += outcome.status == "failed"
+            failed += outcome.status == OutcomeStatus.FAILED
             status = f"[red]{failed} failed" if failed else ""
             progress.update(task, advance=1, status=status)
 
@@ -415,7 +417,7 @@ def _sync_summary(report, errors: Console) -> None:
     for outcome in report.outcomes + report.editions:
         for warning in outcome.warnings:
             errors.print(f"warning: {warning}", markup=False)
-        if outcome.status == "failed":
+        if outcome.status == OutcomeStatus.FAILED:
             errors.print(f"error: {outcome.error}", markup=False)
         else:
             print(f"{outcome.episode_id}\t{outcome.seconds:.1f}s\t{outcome.title}")
@@ -424,7 +426,7 @@ def _sync_summary(report, errors: Console) -> None:
         for column in ("article", "result", "seconds", "sentences made"):
             table.add_column(column)
         for outcome in report.outcomes:
-            result = outcome.episode_id if outcome.status == "made" else "[red]failed"
+            result = outcome.episode_id if outcome.status == OutcomeStatus.MADE else "[red]failed"
             table.add_row(outcome.title, result, f"{outcome.seconds:.1f}", str(outcome.synthesized))
         errors.print(table)
     made = len(report.outcomes) - len(report.failed)
@@ -457,7 +459,9 @@ def _status(arguments, settings: Settings, errors: Console) -> int:
             print("\t".join(("source", source.name, source.read_at, problem)))
     troubled = sum(bool(source.problems) for source in sources)
     # one line per article, tab-separated, for people and scripts alike
-    order = {"failed": 0, "pending": 1, "done": 2, "removed": 3}
+    order = {status.value: rank for rank, status in enumerate(
+        (ArticleStatus.FAILED, ArticleStatus.PENDING, ArticleStatus.DONE, ArticleStatus.REMOVED)
+    )}  # fmt: skip
     for row in sorted(rows, key=lambda r: (order.get(r.status, 9), r.title)):
         fields = (row.status, row.title, row.source, row.episode_id or "-", row.updated_at)
         print("\t".join(fields + ((row.error,) if row.error else ())))
@@ -466,4 +470,4 @@ def _status(arguments, settings: Settings, errors: Console) -> int:
         ", ".join(f"{count} {status}" for status, count in counts.items())
         + (f", {troubled} sources with problems" if troubled else "")
     )
-    return 1 if counts["failed"] or troubled else 0
+    return 1 if counts[ArticleStatus.FAILED] or troubled else 0

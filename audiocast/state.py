@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 
 _SCHEMA = """
@@ -34,7 +35,26 @@ CREATE TABLE IF NOT EXISTS sources (
 );
 """
 
-PENDING, DONE, FAILED, REMOVED = "pending", "done", "failed", "removed"
+
+class ArticleStatus(StrEnum):
+    """Where an article stands with sync (stored as its value)."""
+
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+    REMOVED = "removed"
+
+
+PENDING, DONE, FAILED, REMOVED = ArticleStatus  # the short names the module reads with
+
+
+class OutcomeStatus(StrEnum):
+    """What one sync run did with an article or an edition."""
+
+    MADE = "made"
+    FAILED = "failed"
+
+
 STATE_FILE = ".audiocast-sync.sqlite"  # in the episode store; here, so `status` needs no sync
 
 

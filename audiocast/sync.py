@@ -32,7 +32,7 @@ from audiocast.pipeline import Pipeline
 from audiocast.speech.engine import max_in_flight
 from audiocast.speech.registry import EngineSet
 from audiocast.speech.voices import find_voice, load_voices
-from audiocast.state import PENDING, REMOVED, STATE_FILE, SyncState
+from audiocast.state import PENDING, REMOVED, STATE_FILE, OutcomeStatus, SyncState
 
 LOCK_FILE = ".audiocast-sync.lock"
 
@@ -43,7 +43,7 @@ class Outcome:
 
     identity: str
     title: str
-    status: str  # made | failed
+    status: OutcomeStatus
     episode_id: str | None = None
     error: str | None = None
     seconds: float = 0.0
@@ -65,7 +65,7 @@ class SyncReport:
 
     @property
     def failed(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.status == "failed"]
+        return [o for o in self.outcomes if o.status == OutcomeStatus.FAILED]
 
 
 class SyncLocked(AudiocastError):
@@ -243,7 +243,9 @@ def _make_all(settings, state, pending, report, workers, stop, on_progress, engi
             except BrokenProcessPool as exc:  # a worker killed or crashed: report, go on
                 article = item.article
                 reason = f"{article.source}: the worker process died ({exc})"
-                outcome = Outcome(article.identity, article.title, "failed", error=reason)
+                outcome = Outcome(
+                    article.identity, article.title, OutcomeStatus.FAILED, error=reason
+                )
             _record(state, item, outcome, report, on_progress)
 
 
@@ -256,10 +258,10 @@ def _make_editions(settings: Settings, report: SyncReport, engines) -> None:
         try:
             result = pipeline.make_edition([], edition)
         except AudiocastError as exc:
-            outcome = Outcome(edition.slug, edition.title, "failed", error=str(exc))
+            outcome = Outcome(edition.slug, edition.title, OutcomeStatus.FAILED, error=str(exc))
         else:
             outcome = Outcome(
-                edition.slug, result.info.title, "made", result.info.episode_id,
+                edition.slug, result.info.title, OutcomeStatus.MADE, result.info.episode_id,
                 synthesized=result.synthesized, warnings=result.warnings,
             )  # fmt: skip
         outcome.seconds = time.perf_counter() - start
@@ -267,7 +269,7 @@ def _make_editions(settings: Settings, report: SyncReport, engines) -> None:
 
 
 def _record(state, item: SiteArticle, outcome: Outcome, report, on_progress) -> None:
-    if outcome.status == "made":
+    if outcome.status == OutcomeStatus.MADE:
         state.made(outcome.identity, item.content_hash, outcome.episode_id)
     else:
         state.failed(outcome.identity, outcome.error or "failed")
@@ -329,10 +331,10 @@ def _make_one(pipeline: Pipeline, article: Article, voice: str | None) -> Outcom
     try:
         result = pipeline.make_episode(article, voice)
     except AudiocastError as exc:
-        return Outcome(article.identity, article.title, "failed", error=str(exc),
+        return Outcome(article.identity, article.title, OutcomeStatus.FAILED, error=str(exc),
                        seconds=time.perf_counter() - start)  # fmt: skip
     return Outcome(
-        article.identity, article.title, "made", result.info.episode_id,
+        article.identity, article.title, OutcomeStatus.MADE, result.info.episode_id,
         seconds=time.perf_counter() - start, synthesized=result.synthesized,
         warnings=result.warnings,
     )  # fmt: skip
