@@ -131,6 +131,14 @@ class Settings:
     remove_missing: bool = True  # an article gone from its source leaves the feeds
     workers: int = 0  # processes for a batch; 0: one per core
 
+    @property
+    def zone(self) -> ZoneInfo:
+        """The site's time zone (checked when audiocast.toml is read: load_settings)."""
+        try:
+            return ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+            raise ConfigError(f"timezone {self.timezone!r} is not an IANA time zone") from exc
+
     def all_shows(self) -> tuple[Show, ...]:
         if self.shows:
             return self.shows

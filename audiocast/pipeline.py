@@ -9,9 +9,8 @@ import uuid
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
@@ -329,11 +328,7 @@ class Pipeline:
 
     def _site_time(self, at: datetime | None) -> datetime:
         """AT (default: now) in the site's time zone; a time without an offset is taken there."""
-        zone: tzinfo
-        try:
-            zone = ZoneInfo(self.settings.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = UTC
+        zone = self.settings.zone
         if at is None:
             return datetime.now(zone)
         return at.astimezone(zone) if at.tzinfo else at.replace(tzinfo=zone)

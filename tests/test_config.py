@@ -353,3 +353,13 @@ def test_the_edges_of_each_range_load_and_just_past_them_do_not(tmp_path):
     assert len(lines) == len(edges)
     for key, (_, past) in edges.items():
         assert sum(f" {key} = {past}: must be " in line for line in lines) == 1, key
+
+
+def test_the_site_zone_is_read_once_and_a_bad_one_is_a_config_error(tmp_path):
+    import dataclasses
+
+    (tmp_path / "audiocast.toml").write_text('timezone = "Asia/Baku"\n', encoding="utf-8")
+    settings = load_settings(tmp_path)
+    assert str(settings.zone) == "Asia/Baku"
+    with pytest.raises(ConfigError, match="'Mars/Olympus' is not an IANA time zone"):
+        _ = dataclasses.replace(settings, timezone="Mars/Olympus").zone

@@ -8,7 +8,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from audiocast.config import Settings
 from audiocast.errors import ArticleError
@@ -149,7 +148,7 @@ def finish_article(
             f"{source}: language {clean_text(fields.language)[:20]!r} is not a language code; "
             f"taken as {language!r}"
         )
-    zone = _zone(settings.timezone)
+    zone = settings.zone
     published = parse_datetime(fields.published) if fields.published else None
     if fields.published and published is None:
         warnings.append(f"{source}: date {fields.published!r} not understood; using file time")
@@ -252,10 +251,3 @@ def _language(declared: str, title: str, body: list[Block]) -> str:
 def _is_chrome(text: str, settings: Settings) -> bool:
     lowered = text.casefold()
     return any(lowered.startswith(prefix.casefold()) for prefix in settings.boilerplate)
-
-
-def _zone(name: str):
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC

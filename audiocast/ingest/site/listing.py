@@ -4,8 +4,7 @@ time and a fingerprint of what it says, and one line for each post that could no
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime, timedelta
 
 import lxml.etree
 
@@ -68,7 +67,4 @@ def in_site_zone(moment: datetime, settings: Settings) -> datetime:
     in the intro is the site's day, not Greenwich's; a time with its own offset is kept."""
     if moment.utcoffset() != timedelta(0):
         return moment
-    try:
-        return moment.astimezone(ZoneInfo(settings.timezone))
-    except (ZoneInfoNotFoundError, ValueError):
-        return moment.astimezone(UTC)
+    return moment.astimezone(settings.zone)
