@@ -7,8 +7,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "audiocast"
 # a stage may import the nouns and the stages before it, never the ones after
-ORDER = ["model", "errors", "retry", "resources", "config", "state", "ingest", "script", "speech",
-         "episode", "publish", "pipeline", "sync", "cli"]  # fmt: skip
+ORDER = ["model", "errors", "files", "retry", "resources", "config", "state", "ingest", "script",
+         "speech", "episode", "publish", "pipeline", "sync", "cli"]  # fmt: skip
 
 
 def _stage(module: str) -> str:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import textwrap
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
 from audiocast.errors import ConfigError
+from audiocast.files import write_atomically
 
 COVER_SIZE = 1400  # Apple asks for 1400–3000 px square
 _FONT_CANDIDATES = (
@@ -30,10 +30,7 @@ def cover_jpeg(show: str, configured: Path | None, cache_dir: Path) -> bytes:
     if path.exists():
         return path.read_bytes()
     data = draw_cover(show)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_suffix(f".{os.getpid()}.part")
-    temp.write_bytes(data)
-    os.replace(temp, path)
+    write_atomically(path, data)
     return data
 
 

@@ -22,6 +22,7 @@ from audiocast.episode import ffmpeg
 from audiocast.episode.audio import ClipLoader, Timeline
 from audiocast.episode.filters import BiquadCascade
 from audiocast.episode.mp3join import join_parts
+from audiocast.files import write_atomically
 
 OUTPUT_RATE = 44_100
 
@@ -193,10 +194,7 @@ def _machine_record() -> Path | None:
 
 
 def _write_record(record: Path, values: dict) -> None:
-    record.parent.mkdir(parents=True, exist_ok=True)
-    temp = record.with_suffix(f".{os.getpid()}.part")
-    temp.write_text(json.dumps(values, indent=1), encoding="utf-8")
-    os.replace(temp, record)
+    write_atomically(record, json.dumps(values, indent=1).encode("utf-8"))
 
 
 def _measure_codec_gain(bitrate_kbps: int, rate: int = OUTPUT_RATE) -> float:

@@ -16,12 +16,12 @@ the frame's first 190 bytes with the CRC field itself zeroed, as ffmpeg writes i
 
 from __future__ import annotations
 
-import os
 import struct
 from dataclasses import dataclass
 from pathlib import Path
 
 from audiocast.errors import AudiocastError
+from audiocast.files import write_atomically
 
 _BITRATES_KBPS = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 _RATES = (44_100, 48_000, 32_000)
@@ -29,78 +29,42 @@ _TOC_SIZE = 100
 _TAG_CRC_SPAN = 190
 
 
-@dataclass(frozen=True)
-class _Layout:
-    """Where the Info frame's fields are, from the frame's start."""
-
-    info: int  # "Info" / "Xing"
-
-    @property
-    def frames(self) -> int:
-        return self.info + 8
-
-    @property
-    def size(self) -> int:
-        return self.info + 12
-
-    @property
-    def toc(self) -> int:
-        return self.info + 16
-
-    @property
-    def lame(self) -> int:
-        return self.info + 120
-
-    @property
-    def delays(self) -> int:
-        return self.lame + 21
-
-    @property
-    def music_length(self) -> int:
-        return self.lame + 28
-
-    @property
-    def music_crc(self) -> int:
-        return self.lame + 32
-
-    @property
-    def tag_crc(self) -> int:
-        return self.lame + 34
+# Fields of the Info frame, from "Info" (which LAME puts after the frame header and side
+# information: 21 bytes in for MPEG-1 mono); LAME's tag starts 120 bytes after it.
+_FRAMES, _SIZE, _TOC = 8, 12, 16
+_LAME = 120
+_DELAYS, _MUSIC_LENGTH, _MUSIC_CRC, _TAG_CRC = _LAME + 21, _LAME + 28, _LAME + 32, _LAME + 34
 
 
 @dataclass(frozen=True)
 class _Part:
     info_frame: bytes
     audio: bytes  # the frames after the Info frame
-    layout: _Layout
+    info: int  # where "Info" is in info_frame
 
 
 def join_parts(first: Path, second: Path, out_path: Path) -> None:
     """FIRST's frames then SECOND's in OUT_PATH under one Info frame (see the module's note).
     Raises AudiocastError if either is not a LAME-tagged MPEG-1 Layer III stream."""
     head, tail = _read_part(first), _read_part(second)
-    layout = head.layout
+    at = head.info
     frame = bytearray(head.info_frame)
     audio_frames = _frame_count(head) + _frame_count(tail)
     total = len(frame) + len(head.audio) + len(tail.audio)
-    struct.pack_into(">II", frame, layout.frames, audio_frames, total)
-    frame[layout.toc : layout.toc + _TOC_SIZE] = _seek_table(
+    struct.pack_into(">II", frame, at + _FRAMES, audio_frames, total)
+    frame[at + _TOC : at + _TOC + _TOC_SIZE] = _seek_table(
         len(frame), [head.audio, tail.audio], total
     )
     # the encoder delay is the first part's (12 bits), the end padding the second's (12 bits)
-    delay = int.from_bytes(frame[layout.delays : layout.delays + 3], "big") >> 12
-    padding = int.from_bytes(tail.info_frame[layout.delays : layout.delays + 3], "big") & 0xFFF
-    frame[layout.delays : layout.delays + 3] = ((delay << 12) | padding).to_bytes(3, "big")
+    delay = int.from_bytes(frame[at + _DELAYS : at + _DELAYS + 3], "big") >> 12
+    tail_delays = tail.info_frame[tail.info + _DELAYS : tail.info + _DELAYS + 3]
+    padding = int.from_bytes(tail_delays, "big") & 0xFFF
+    frame[at + _DELAYS : at + _DELAYS + 3] = ((delay << 12) | padding).to_bytes(3, "big")
     music_crc = crc16_combine(_stored_music_crc(head), _stored_music_crc(tail), len(tail.audio))
-    struct.pack_into(">IH", frame, layout.music_length, total, music_crc)
-    struct.pack_into(">H", frame, layout.tag_crc, 0)
-    struct.pack_into(">H", frame, layout.tag_crc, crc16(bytes(frame[:_TAG_CRC_SPAN])))
-    temp = out_path.with_name(f".{out_path.name}.{os.getpid()}.part")
-    with temp.open("wb") as out:
-        out.write(frame)
-        out.write(head.audio)
-        out.write(tail.audio)
-    os.replace(temp, out_path)
+    struct.pack_into(">IH", frame, at + _MUSIC_LENGTH, total, music_crc)
+    struct.pack_into(">H", frame, at + _TAG_CRC, 0)
+    struct.pack_into(">H", frame, at + _TAG_CRC, crc16(bytes(frame[:_TAG_CRC_SPAN])))
+    write_atomically(out_path, b"".join((frame, head.audio, tail.audio)))
 
 
 def _read_part(path: Path) -> _Part:
@@ -109,15 +73,15 @@ def _read_part(path: Path) -> _Part:
     info = data.find(b"Info", 4, length) if length else -1
     if length is None or info < 0 or length < _TAG_CRC_SPAN + 2:
         raise AudiocastError(f"{path.name}: not an MP3 part with an Info frame from LAME")
-    return _Part(data[:length], data[length:], _Layout(info))
+    return _Part(data[:length], data[length:], info)
 
 
 def _frame_count(part: _Part) -> int:
-    return struct.unpack_from(">I", part.info_frame, part.layout.frames)[0]
+    return struct.unpack_from(">I", part.info_frame, part.info + _FRAMES)[0]
 
 
 def _stored_music_crc(part: _Part) -> int:
-    return struct.unpack_from(">H", part.info_frame, part.layout.music_crc)[0]
+    return struct.unpack_from(">H", part.info_frame, part.info + _MUSIC_CRC)[0]
 
 
 def _frame_length(data: bytes, at: int) -> int | None:

@@ -25,12 +25,12 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
 
 from audiocast.episode import store as store_files
+from audiocast.files import write_atomically
 from audiocast.model import Chapter
 from audiocast.publish.catalogue import PUBLISHED_FILES, PublishedEpisode
 
@@ -106,7 +106,7 @@ class CatalogueCache:
         }
         # a cache that cannot be written costs the next build time, nothing else
         with contextlib.suppress(OSError):
-            _write_atomically(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+            write_atomically(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
     def _racy(self, key: EntryKey) -> bool:
         for file_key in key.split("/"):
@@ -171,17 +171,3 @@ def _code_digest() -> str:
     for name in _READERS:
         digest.update((here / name).read_bytes())
     return digest.hexdigest()
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """DATA as PATH, through a temporary file beside it: a reader (or a build stopped midway)
-    sees the old cache or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
