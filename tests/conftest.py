@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from audiocast.cli import main
 from audiocast.config import Settings, load_settings
 from audiocast.pipeline import EpisodeResult, Pipeline
 from audiocast.speech.espeak import EspeakEngine
@@ -61,3 +62,33 @@ def seed_episode(tmp_path_factory) -> EpisodeResult:
     """The site's article page made into a real episode once, for the tests that read it."""
     root = tmp_path_factory.mktemp("seed-episode")
     return Pipeline(make_settings(root)).make_episode(str(ARTICLES / "minval-baku-kiev.html"))
+
+
+@dataclasses.dataclass
+class CommandResult:
+    """What a command run in this process printed and returned, read like a finished process."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def audiocast(capsys, monkeypatch):
+    """`audiocast ARGUMENTS` in this process (cli.main, as the console script calls it), from
+    the folder CWD: the command's own work without a new interpreter's start. Tests about what
+    only a real process shows (signals, exit at once, resource limits) start one instead."""
+
+    def run(*arguments, cwd: Path, env: dict[str, str] | None = None) -> CommandResult:
+        monkeypatch.chdir(cwd)
+        for name, value in (env or {}).items():
+            monkeypatch.setenv(name, value)
+        capsys.readouterr()  # what earlier steps of the test printed is not this command's
+        try:
+            code = main([str(argument) for argument in arguments])
+        except SystemExit as exc:  # argparse: --help, --version, a wrong argument
+            code = exc.code if isinstance(exc.code, int) else 2
+        out, err = capsys.readouterr()
+        return CommandResult(code, out, err)
+
+    return run

@@ -1,5 +1,6 @@
-"""The reproductions of a hostile new user's session, as real processes: each ends as a result
-or as one line naming the article and the problem, never a traceback or a poisoned site."""
+"""The reproductions of a hostile new user's session, command by command (in this process, but
+for the file-size limit, which only a real process can be given): each ends as a result or as
+one line naming the article and the problem, never a traceback or a poisoned site."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from tests.conftest import ARTICLES
 VT_ARTICLE = "---\ntitle: T\ndate: 2026-01-29T10:00:00+04:00\n---\n\nАбзац\x0bиз Word.\n"
 
 
-def audiocast(*arguments, cwd, shell_prefix: str = ""):
+def audiocast_process(*arguments, cwd, shell_prefix: str = ""):
     command = [sys.executable, "-m", "audiocast", *map(str, arguments)]
     if shell_prefix:  # e.g. a ulimit for this process only
         command = ["bash", "-c", shell_prefix + ' exec "$@"', "audiocast", *command]
@@ -27,7 +28,7 @@ def assert_one_line_errors(result) -> list[str]:
     return [line for line in result.stderr.splitlines() if line.startswith("error: ")]
 
 
-def test_a_vertical_tab_from_word_no_longer_poisons_the_build(tmp_path):
+def test_a_vertical_tab_from_word_no_longer_poisons_the_build(tmp_path, audiocast):
     (tmp_path / "vt.md").write_text(VT_ARTICLE, encoding="utf-8")
     made = audiocast("episode", "vt.md", cwd=tmp_path)
     assert made.returncode == 0, made.stderr
@@ -40,7 +41,7 @@ def test_a_vertical_tab_from_word_no_longer_poisons_the_build(tmp_path):
     assert "Абзац из Word." in transcript.read_text("utf-8")
 
 
-def test_two_articles_with_one_file_name_are_two_episodes(tmp_path):
+def test_two_articles_with_one_file_name_are_two_episodes(tmp_path, audiocast):
     for folder in ("x", "y"):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "article.md").write_text(
@@ -53,7 +54,7 @@ def test_two_articles_with_one_file_name_are_two_episodes(tmp_path):
     assert all(Path(folder, "episode.mp3").is_file() for folder in folders)
 
 
-def test_a_script_url_never_becomes_a_link(tmp_path):
+def test_a_script_url_never_becomes_a_link(tmp_path, audiocast):
     (tmp_path / "xss.md").write_text(
         '---\ntitle: T\nurl: "javascript:alert(document.cookie)"\n---\n\nТекст статьи.\n',
         encoding="utf-8",
@@ -65,7 +66,7 @@ def test_a_script_url_never_becomes_a_link(tmp_path):
     assert "javascript:" not in pages.lower()
 
 
-def test_a_jingle_that_is_not_audio_is_one_line_per_article(tmp_path):
+def test_a_jingle_that_is_not_audio_is_one_line_per_article(tmp_path, audiocast):
     (tmp_path / "empty.wav").write_bytes(b"")
     for jingle in ("/etc/passwd", "empty.wav"):
         (tmp_path / "audiocast.toml").write_text(f'jingle = "{jingle}"\n')
@@ -77,7 +78,7 @@ def test_a_jingle_that_is_not_audio_is_one_line_per_article(tmp_path):
         assert "cannot read audio" in errors[0] and result.stdout == ""
 
 
-def test_an_edition_date_out_of_range_is_one_line(tmp_path):
+def test_an_edition_date_out_of_range_is_one_line(tmp_path, audiocast):
     result = audiocast("edition", "--at", "0001-01-01", cwd=tmp_path)
     assert result.returncode == 2
     assert assert_one_line_errors(result) == [
@@ -87,7 +88,7 @@ def test_an_edition_date_out_of_range_is_one_line(tmp_path):
 
 def test_the_file_size_limit_is_one_line_naming_the_article(tmp_path):
     # 40 KiB: the speech cache and the MP3 of a short article are larger
-    result = audiocast(
+    result = audiocast_process(
         "episode", ARTICLES / "plain-note.txt", cwd=tmp_path, shell_prefix="ulimit -f 40;"
     )
     assert result.returncode == 1, result.stderr

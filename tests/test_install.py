@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "audiocast" / "samples" / "short-news.json"
 
@@ -21,6 +23,7 @@ def run(*command, **options) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_the_wheel_installs_and_runs_with_the_pip_the_interpreter_bundles(tmp_path):
     dist = tmp_path / "dist"
     wheel = run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",

@@ -152,19 +152,20 @@ def test_all_cores_make_the_same_episodes(site, tmp_path):
         assert info["title"] == outcome.title
 
 
-def test_status_lists_pending_done_and_failed_with_reasons(site, tmp_path):
+def test_status_lists_pending_done_and_failed_with_reasons(site, tmp_path, audiocast):
     settings = settings_for(tmp_path, wordpress(site))
     sync(settings)
     state = SyncState(settings.episodes_dir / STATE_FILE)
     identity = state.all()[0].identity
     state.failed(identity, "voice ru-google: Google speech failed: HTTP 503 (after 5 attempts)")
     state.close()
-    result = _audiocast(tmp_path, "status")
+    result = audiocast("status", cwd=tmp_path)
     assert result.returncode == 1
     assert "HTTP 503 (after 5 attempts)" in result.stdout
     assert f"1 failed, 0 pending, {len(site.posts) - 1} done, 0 removed" in result.stdout
 
 
+@pytest.mark.slow
 def test_a_killed_sync_leaves_a_valid_feed_and_the_next_run_completes(site, tmp_path):
     _write_config(tmp_path, site)
     assert _audiocast(tmp_path, "sync", "--workers", "1").returncode == 0
@@ -202,6 +203,7 @@ def test_a_killed_sync_leaves_a_valid_feed_and_the_next_run_completes(site, tmp_
     assert not [p for p in episodes.iterdir() if p.name.startswith((".staging", ".old"))]
 
 
+@pytest.mark.slow
 def test_watch_stops_cleanly_on_sigterm(site, tmp_path):
     _write_config(tmp_path, site)
     process = subprocess.Popen(

@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from audiocast.episode.store import COMMIT_LOCK_FILE, EpisodeStore
 from tests.conftest import ARTICLES
 
@@ -41,6 +43,7 @@ def test_dead_runs_staging_folders_are_cleaned_and_never_listed(tmp_path):
     assert store.episode_ids() == []
 
 
+@pytest.mark.slow
 def test_killing_a_run_mid_episode_leaves_the_previous_episode_whole(tmp_path):
     site = tmp_path / "site"
     site.mkdir()

@@ -4,7 +4,6 @@ the problem (never a traceback, never a Python repr read aloud), in well under a
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -66,9 +65,7 @@ def test_tags_are_words_numbers_or_one_text_and_null_is_skipped(tmp_path):
 def test_json_nested_100000_deep_is_refused(tmp_path, text):
     path = tmp_path / "deep.json"
     path.write_text(text, encoding="utf-8")
-    start = time.perf_counter()
-    assert refusal(path) == "JSON nested too deeply"
-    assert time.perf_counter() - start < 1.0
+    assert refusal(path) == "JSON nested too deeply"  # refused before it is parsed
 
 
 @pytest.mark.parametrize("key", ["title", "author", "category", "url", "id", "lead", "language"])
@@ -151,9 +148,8 @@ def alias_bomb(levels: int = 9, tags: str = "h") -> str:
 def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path):
     path = write_markdown(tmp_path, alias_bomb())
     assert path.stat().st_size < 600
-    start = time.perf_counter()
+    # refused before the aliases are expanded (how fast: benchmarks/hostile_input.py)
     assert refusal(path) == "front matter uses YAML aliases (&/*), which are not allowed"
-    assert time.perf_counter() - start < 0.5
 
 
 @pytest.mark.parametrize(

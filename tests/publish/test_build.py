@@ -3,10 +3,7 @@ own files stay; the commands as an editor runs them."""
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 
 import feedparser
 
@@ -137,36 +134,6 @@ def test_build_command_prints_the_feeds(tmp_path, capsys):
     assert "written, 0 unchanged, 0 removed" in err
     assert main(["--site", str(tmp_path), "build"]) == 0
     assert " 0 written" in capsys.readouterr().err
-
-
-def test_demo_makes_episodes_and_builds_the_site(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "audiocast", "demo"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    made = [line.split("\t")[0] for line in result.stdout.splitlines() if "feed.xml" not in line]
-    assert len(made) == 4
-    # a feed declares one language: the three Russian samples are in "all", the Azerbaijani
-    # one in "all-az" (no [[shows]]: one show per language of the site)
-    feeds = {
-        slug: feedparser.parse((tmp_path / "public" / slug / "feed.xml").read_bytes())
-        for slug in ("all", "all-az")
-    }
-    assert [(feed.feed.language, len(feed.entries)) for feed in feeds.values()] == [
-        ("ru", 3),
-        ("az", 1),
-    ]
-    # no base_url in audiocast.toml: the build says the feeds are a local preview
-    assert "warning: base_url is not set" in result.stderr
-    for entry in feeds["all"].entries + feeds["all-az"].entries:
-        episode_id = entry.link.rstrip("/").rsplit("/", 1)[1]
-        page = tmp_path / "public" / "episodes" / episode_id / "index.html"
-        assert entry.title in page.read_text("utf-8")
-        data = json.loads((page.parent / "episode.json").read_text("utf-8"))
-        assert (page.parent / data["src"].rsplit("/", 1)[1]).stat().st_size == int(
-            entry.enclosures[0].length
-        )
 
 
 def test_an_unreadable_episode_is_one_error_line_and_the_rest_is_published(tmp_path, capsys):
