@@ -1,4 +1,5 @@
-"""Imports flow one way: ingest → script → speech → episode → publish → pipeline → cli."""
+"""Imports flow one way: ingest → script → speech → episode → publish → editions → pipeline →
+cli."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "audiocast"
 # a stage may import the nouns and the stages before it, never the ones after
-ORDER = ["model", "errors", "files", "retry", "resources", "config", "state", "ingest", "script",
-         "speech", "episode", "publish", "pipeline", "sync", "cli"]  # fmt: skip
+# (strings: the words of each language, for script and publish; validate: how config reads its
+# tables; timings: seconds per stage, shared by speech, episode and the pipeline; editions: what
+# an audio edition gathers, for the pipeline to make)
+ORDER = ["model", "errors", "files", "retry", "resources", "strings", "timings", "validate",
+         "config", "state", "ingest", "script", "speech", "episode", "publish", "editions",
+         "pipeline", "sync", "cli"]  # fmt: skip
 
 
 def _stage(module: str) -> str:
