@@ -363,3 +363,121 @@ def test_the_site_zone_is_read_once_and_a_bad_one_is_a_config_error(tmp_path):
     assert str(settings.zone) == "Asia/Baku"
     with pytest.raises(ConfigError, match="'Mars/Olympus' is not an IANA time zone"):
         _ = dataclasses.replace(settings, timezone="Mars/Olympus").zone
+
+
+# --- one declarative validator for every table --------------------------------------------
+
+SHOW = '[[shows]]\nslug = "s"\ntitle = "S"\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # settings: a wrong type, out of range, not one of the choices, an unknown key
+        ("show = 5", "show must be a string, got 5"),
+        ("remove_missing = 1", "remove_missing must be true or false, got 1"),
+        ('boilerplate = "x"', "boilerplate must be a list of strings, got 'x'"),
+        ('voice_by_language = "az"', "voice_by_language must be a table of language = voice"),
+        ("episodes_dir = 5", "episodes_dir must be a path string, got 5"),
+        ("max_article_chars = 999", "max_article_chars = 999: must be an integer ≥ 1000"),
+        ("bitrate_kbps = true", "bitrate_kbps = true is not an MP3 bit rate; use one of 32,"),
+        ("shows = 1", "shows must be an array of tables ([[shows]])"),
+        ("sources = [1]", "sources must be an array of tables ([[sources]])"),
+        ("root = '/'", "unknown key 'root' (known: base_url, bitrate_kbps,"),
+        # [[shows]]
+        (SHOW + "explicit = 1", "shows[0]: explicit must be true or false, got 1"),
+        (SHOW + "guid = 1", "shows[0]: guid must be a string, got 1"),
+        (SHOW + 'categories = "x"', "shows[0]: categories must be a list of site category names"),
+        (SHOW + "cover = 1", "shows[0]: cover must be a path string, got 1"),
+        (SHOW + 'feed = "x"', "shows[0]: unknown key 'feed' (known: apple_url, author,"),
+        ('[[shows]]\nslug = "s"\ntitle = ""', "shows[0]: title '' must not be empty"),
+        ('[[shows]]\nslug = "s"', "shows[0]: title is required"),
+        # [[sources]]
+        (SOURCE + "max_pages = 1.0", "sources[0]: max_pages = 1.0: must be an integer ≥ 1"),
+        (SOURCE + 'timeout_seconds = "20"', "sources[0]: timeout_seconds = '20': must be a fin"),
+        (SOURCE + "name2 = 1", "sources[0]: unknown key 'name2' (known: attempts, kind,"),
+        (SOURCE.replace('"wordpress"', '"rss"'), "sources[0]: kind = 'rss' is not one of word"),
+        (SOURCE.replace('"minval"', "5"), "sources[0]: name must be a string, got 5"),
+        ('[[sources]]\nname = "m"\nkind = "feed"', "sources[0]: url is required"),
+        # [[editions]]
+        (EDITION + "hours = 24.0", "editions[0]: hours = 24.0: must be an integer from 1 to"),
+        (EDITION + "categories = [1]", "editions[0]: categories must be a list of strings, got"),
+        (EDITION.replace('"all"', "true"), "editions[0]: show must be a string, got true"),
+        (EDITION + "at = 6", "editions[0]: unknown key 'at' (known: categories, hours,"),
+        ('[[editions]]\nslug = "d"\ntitle = "T"', "editions[0]: show is required"),
+    ],
+)
+def test_each_table_refuses_a_wrong_value_naming_the_file_and_the_key(tmp_path, text, expected):
+    (line,) = problems_of(tmp_path, text + "\n")
+    assert line.startswith(f"{tmp_path / 'audiocast.toml'}: {expected}")
+
+
+def test_problems_of_every_table_come_together_in_the_file_s_order(tmp_path):
+    lines = problems_of(
+        tmp_path,
+        f"workers = -1\ncolour = 1\n{SHOW}{SHOW}{SHOW}explicit = 0\n{SOURCE}per_page = 0\n"
+        f"{EDITION}hours = 0\n",
+    )
+    path = tmp_path / "audiocast.toml"
+    assert [line.removeprefix(f"{path}: ").split(" ")[0] for line in lines] == [
+        "workers",
+        "unknown",
+        "shows[2]:",
+        "two",  # shows[1] has the slug of shows[0]; shows[2], with a problem, is left out
+        "sources[0]:",
+        "editions[0]:",
+    ]
+    assert lines[3] == f"{path}: two shows have the slug 's'"
+
+
+def test_an_optional_path_may_be_empty_and_a_store_path_may_not(tmp_path):
+    (tmp_path / "audiocast.toml").write_text(
+        f'voices_dir = ""\nlexicon = ""\ncover = ""\n{SHOW}cover = ""\n', encoding="utf-8"
+    )
+    settings = load_settings(tmp_path)
+    assert (settings.voices_dir, settings.lexicon, settings.cover) == (None, None, None)
+    assert settings.shows[0].cover is None
+    (line,) = problems_of(tmp_path, 'cache_dir = ""\n')
+    assert line == f"{tmp_path / 'audiocast.toml'}: cache_dir = '': must be a path, not empty"
+
+
+def test_a_problem_between_keys_is_not_reported_on_top_of_a_key_s_own(tmp_path):
+    path = tmp_path / "audiocast.toml"
+    assert problems_of(tmp_path, f'{SHOW}language = "Russian"\nlanguages = ["az"]\n') == [
+        f"{path}: shows[0]: language 'Russian' {NOT_A_CODE}"
+    ]
+    assert problems_of(tmp_path, 'loudness_lufs = -5\ntrue_peak_dbtp = "x"\n') == [
+        f"{path}: loudness_lufs = -5: must be {LUFS}",
+        f"{path}: true_peak_dbtp = 'x': must be {DBTP}",
+    ]
+
+
+def test_every_field_is_read_as_its_type_says_unless_its_spec_names_a_kind(tmp_path):
+    import dataclasses
+
+    from audiocast.validate import Integer, Invalid, Text, spec
+
+    @dataclasses.dataclass(frozen=True)
+    class Thing:
+        name: str
+        count: int = 1
+        note: str | None = None
+
+    thing = spec(Thing, {"count": Integer(0, 9)})
+    assert Thing(**thing.read({"name": "a", "count": 9, "note": ""}, tmp_path)) == Thing("a", 9, "")
+    with pytest.raises(Invalid) as caught:
+        thing.read({"count": 10, "note": 1}, tmp_path)
+    assert caught.value.problems == [
+        "count = 10: must be an integer from 0 to 9",
+        "note must be a string, got 1",
+        "name is required",
+    ]
+    with pytest.raises(TypeError, match="Thing has no field size"):
+        spec(Thing, {"size": Text()})
+
+    @dataclasses.dataclass(frozen=True)
+    class Odd:
+        when: complex
+
+    with pytest.raises(TypeError, match="Odd.when: no kind for"):
+        spec(Odd, {})
