@@ -106,7 +106,7 @@ def build(settings: Settings) -> BuildReport:
     problems = check_site(settings) + [p for show in shows for p in check_show(show)]
     if problems:
         raise ConfigError("\n".join(problems))
-    pages = SitePages(settings.templates_dir, settings.show)
+    pages = SitePages(settings.templates_dir, settings.show, settings.language)
     previous = _load_manifest(settings.public_dir / MANIFEST)
     copied_from = {path: entry[0] for path, entry in previous.items() if entry}
     cache = CatalogueCache(settings.cache_dir / CACHE_FILE, settings.episodes_dir)
@@ -198,8 +198,15 @@ def _plan(
     for episode, own in zip(catalogue, shows_of, strict=True):
         if own:
             outputs += _episode_outputs(episode, [cards[n] for n in own], pages, context)
+    # the player and the style sheets, nested folders and all ("static/player/main.js"), and
+    # what the build makes for them (the player's strings, from audiocast/strings/)
     for name, source in pages.static_files().items():
         outputs.append(Copied(f"static/{name}", source, _file_signature(source)))
+    # first of what is rendered, as the copies are: in place before the pages that load them
+    outputs[:0] = [
+        Rendered(f"static/{name}", _digest(data), functools.partial(bytes, data))
+        for name, data in pages.generated_static().items()
+    ]
     orphans = [e for e, own in zip(catalogue, shows_of, strict=True) if not own]
     return _Plan(outputs, feeds, _warnings(settings, shows, orphans))
 

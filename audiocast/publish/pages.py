@@ -10,12 +10,19 @@ once full, lists the same episodes at the same URL for good, so a listener's boo
 showing what it showed and a new episode re-renders the front page, not every page. For the
 same reason an archive page is given nothing that grows with the show (show.count, a number
 of pages): a site's own episodes.html.j2 may use those on the front page only.
+
+Every word a page shows is its language's table in audiocast/strings/ (`t("page.listen")` in
+a template): a show's pages are in the show's language and say so (<html lang>), the Podcast
+List in the site's. The player's own words are written beside it, static/player/strings.js.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -29,15 +36,17 @@ from audiocast.errors import ConfigError
 from audiocast.model import Cue
 from audiocast.publish.catalogue import Layout, PublishedEpisode
 from audiocast.resources import bundled_dir
+from audiocast.strings import REFERENCE, languages, strings_for, table_files
 
 TEMPLATE_FOLDER = "site"  # inside each templates folder
 STATIC_FOLDER = "site/static"  # copied to public/static/
+PLAYER_STRINGS = "player/strings.js"  # in public/static/: made by the build, not copied
+PLAYER_ENTRY = "player/main.js"  # the module the pages load; player.js loads it for embeds
 _JSON_OPTIONS = {"sort_keys": True, "ensure_ascii": False}
 _LINKABLE = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
-_MONTHS = (
-    "января", "февраля", "марта", "апреля", "мая", "июня",
-    "июля", "августа", "сентября", "октября", "ноября", "декабря",
-)  # fmt: skip
+# the language of the page being rendered: what t(), |page_date and |megabytes speak, also
+# inside macros a template imports without its context
+_PAGE_LANGUAGE: ContextVar[str] = ContextVar("page_language", default=REFERENCE)
 
 
 @dataclass(frozen=True)
@@ -86,9 +95,11 @@ class ShowCard:
 class SitePages:
     """Renders each page to bytes; the search path is the site's templates, then the bundled."""
 
-    def __init__(self, site_templates: Path | None, site_title: str):
+    def __init__(self, site_templates: Path | None, site_title: str, language: str = REFERENCE):
+        """LANGUAGE: the site's, which a page of several shows (the Podcast List) is in."""
         self.folders = [p for p in (site_templates, bundled_dir("templates")) if p and p.is_dir()]
         self.site_title = site_title
+        self.language = language
         self.environment = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(p) for p in self.folders]),
             autoescape=True,
@@ -97,15 +108,20 @@ class SitePages:
             lstrip_blocks=True,
         )
         self.environment.filters.update(
-            ru_date=ru_date, clock=clock, iso_duration=iso_duration, megabytes=megabytes
-        )
-        self.environment.globals["plural"] = plural
+            ru_date=ru_date, page_date=page_date, clock=clock, iso_duration=iso_duration,
+            megabytes=megabytes,
+        )  # fmt: skip
+        self.environment.globals.update(plural=plural, t=page_text)
         # tojson output sits in single-quoted attributes: keep the text readable, not \uXXXX
         self.environment.policies["json.dumps_kwargs"] = _JSON_OPTIONS
 
     def digest(self) -> str:
-        """Changes when any template or static file the pages use changes."""
-        digest = hashlib.sha256()
+        """Changes when any template, static file or strings table the pages use changes, or
+        the site's language."""
+        digest = hashlib.sha256(f"{self.language}\0".encode())
+        for path in table_files():
+            digest.update(f"{path.name}\0".encode())
+            digest.update(path.read_bytes())
         for folder in self.folders:
             for path in sorted((folder / TEMPLATE_FOLDER).rglob("*")):
                 if path.is_file():
@@ -114,18 +130,37 @@ class SitePages:
         return digest.hexdigest()
 
     def static_files(self) -> dict[str, Path]:
-        """public/static/NAME → its source; the site's own file wins over the bundled one."""
+        """public/static/NAME → its source, NAME a '/'-separated path inside static/
+        ("player.js", "player/main.js"); the site's own file wins over the bundled one.
+        Hidden files are left out, and so are those the build makes (generated_static)."""
         files: dict[str, Path] = {}
         for folder in reversed(self.folders):
             static = folder / STATIC_FOLDER
             if static.is_dir():
-                files.update({p.name: p for p in sorted(static.iterdir()) if p.is_file()})
+                for path in sorted(static.rglob("*")):
+                    name = path.relative_to(static).as_posix()
+                    if path.is_file() and not any(p.startswith(".") for p in name.split("/")):
+                        files[name] = path
+        for name in self.generated_static():
+            files.pop(name, None)
         return files
+
+    def generated_static(self) -> dict[str, bytes]:
+        """public/static/NAME → its bytes, for what the build writes rather than copies: the
+        player's strings, every language's, from the tables in audiocast/strings/."""
+        return {PLAYER_STRINGS: player_strings_js()}
+
+    @functools.cached_property
+    def player_modules(self) -> list[str]:
+        """The player's modules, as names inside static/, for <link rel="modulepreload">: the
+        browser fetches them all at once instead of one import after another."""
+        names = [n for n in self.static_files() if n.startswith("player/") and n.endswith(".js")]
+        return sorted({*names, PLAYER_STRINGS} - {PLAYER_ENTRY})
 
     def podcast_list(self, cards: list[ShowCard]) -> bytes:
         page = ""
         shows = [_show_view(card, page) for card in cards]
-        return self._render("podcasts.html.j2", page, shows=shows)
+        return self._render("podcasts.html.j2", page, self.language, shows=shows)
 
     def episode_list(
         self, card: ShowCard, episodes: list[PublishedEpisode], list_page: ListPage
@@ -145,7 +180,9 @@ class SitePages:
         if list_page.number:
             del show["count"]  # an archive page stays as it is while the show grows
         views = [_episode_view(e, card, page) for e in episodes]
-        return self._render("episodes.html.j2", page, show=show, episodes=views, pages=pages)
+        return self._render(
+            "episodes.html.j2", page, card.show.language, show=show, episodes=views, pages=pages
+        )
 
     def episode(self, episode: PublishedEpisode, cards: list[ShowCard], cues: list[Cue]) -> bytes:
         page = Layout.episode_page(episode.episode_id)
@@ -153,20 +190,28 @@ class SitePages:
         return self._render(
             "episode.html.j2",
             page,
+            cards[0].show.language,  # the show it is listed under first
             episode=view,
             shows=[_show_view(card, page) for card in cards],
             chapters=episode.chapters,
             cues=cues,
         )
 
-    def _render(self, name: str, page: str, **values) -> bytes:
+    def _render(self, name: str, page: str, language: str, **values) -> bytes:
+        """Template NAME for the page at PAGE, in LANGUAGE (a show's, or the site's)."""
         root = Layout.root_from(page)
-        values |= {"root": root, "home": root or "./", "site_title": self.site_title}
+        values |= {
+            "root": root, "home": root or "./", "site_title": self.site_title, "lang": language,
+            "player_modules": self.player_modules, "player_entry": PLAYER_ENTRY,
+        }  # fmt: skip
+        token = _PAGE_LANGUAGE.set(language)
         try:
             template = self.environment.get_template(f"{TEMPLATE_FOLDER}/{name}")
             return template.render(**values).encode("utf-8")
-        except jinja2.TemplateError as exc:
+        except (jinja2.TemplateError, ConfigError) as exc:
             raise ConfigError(f"template {TEMPLATE_FOLDER}/{name}: {exc}") from exc
+        finally:
+            _PAGE_LANGUAGE.reset(token)
 
 
 def _list_link(root: str, slug: str, number: int | None) -> str:
@@ -238,9 +283,38 @@ def linkable(url: str) -> str:
     return url if _LINKABLE.fullmatch(url) else ""
 
 
+def page_text(key: str, **values: object) -> str:
+    """`t(KEY, …)` in a template: the text of KEY in the page's language (see Strings.text)."""
+    return strings_for(_PAGE_LANGUAGE.get()).text(key, **values)
+
+
+def player_strings_js() -> bytes:
+    """static/player/strings.js: the player's words in every language that has a table, a
+    module the player imports (its text.js picks the page's language)."""
+    tables = {}
+    for code in languages():
+        strings = strings_for(code)
+        tables[code] = {**strings.section("player"), "decimal": strings.value("numbers.decimal")}
+    data = json.dumps(tables, ensure_ascii=False, sort_keys=True, indent=1)
+    return (
+        "// Made by `audiocast build` from audiocast/strings/*.toml, [player]: edit those.\n"
+        f"export default {data};\n"
+    ).encode()
+
+
+def page_date(moment: datetime, language: str | None = None) -> str:
+    """«26 августа 2025, 09:30» (by default in the page's language), in the episode's own
+    time zone."""
+    strings = strings_for(language or _PAGE_LANGUAGE.get())
+    month = strings.months()[moment.month - 1]
+    return strings.text(
+        "dates.written", day=moment.day, month=month, year=moment.year, time=f"{moment:%H:%M}"
+    )
+
+
 def ru_date(moment: datetime) -> str:
-    """«26 августа 2025, 09:30», in the episode's own time zone."""
-    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}, {moment:%H:%M}"
+    """«26 августа 2025, 09:30», in the episode's own time zone: page_date in Russian."""
+    return page_date(moment, "ru")
 
 
 def clock(seconds: float) -> str:
@@ -257,12 +331,16 @@ def iso_duration(seconds: float) -> str:
     return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + f"{secs}S"
 
 
-def megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f}".replace(".", ",") + " МБ"
+def megabytes(size: int, language: str | None = None) -> str:
+    """«1,5 МБ» (by default in the page's language)."""
+    strings = strings_for(language or _PAGE_LANGUAGE.get())
+    return strings.text("page.megabytes", size=strings.decimal(f"{size / 1_000_000:.1f}"))
 
 
 def plural(count: int, one: str, few: str, many: str) -> str:
-    """The Russian noun form for COUNT: 1 выпуск, 2 выпуска, 5 выпусков, 21 выпуск."""
+    """The Russian noun form for COUNT: 1 выпуск, 2 выпуска, 5 выпусков, 21 выпуск. The
+    bundled templates count in the page's language instead (`t("page.episode_count",
+    count=…)`); this stays for a site's own templates."""
     if count % 10 == 1 and count % 100 != 11:
         return one
     if 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14:

@@ -1,4 +1,5 @@
-"""Dates read in words, the way a presenter says them."""
+"""Dates read in words, the way a presenter says them. The words around the numbers (month
+names, the order, «года», "il") are the language's [dates] in audiocast/strings/."""
 
 from __future__ import annotations
 
@@ -6,33 +7,25 @@ from datetime import datetime
 
 from num2words import num2words
 
-_RU_MONTHS_GENITIVE = (
-    "января", "февраля", "марта", "апреля", "мая", "июня",
-    "июля", "августа", "сентября", "октября", "ноября", "декабря",
-)  # fmt: skip
-_EN_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-_AZ_MONTHS = (
-    "yanvar", "fevral", "mart", "aprel", "may", "iyun",
-    "iyul", "avqust", "sentyabr", "oktyabr", "noyabr", "dekabr",
-)  # fmt: skip
+from audiocast.strings import Strings, strings_for
 
 
 def date_in_words(moment: datetime, language: str) -> str:
     """«двадцать шестого августа две тысячи двадцать пятого года» for 2025-08-26 in Russian.
 
-    The genitive is what follows «от» and what a presenter says for a date on its own.
+    The genitive is what follows «от» and what a presenter says for a date on its own. A
+    language without a table of its own is read in Russian, as it always was.
     """
-    if language == "en":
-        day = num2words(moment.day, lang="en", to="ordinal")
-        year = num2words(moment.year, lang="en", to="year")
-        return f"{_EN_MONTHS[moment.month - 1]} {day}, {year}"
-    if language == "az":
-        day = num2words(moment.day, lang="az")
-        year = num2words(moment.year, lang="az", to="ordinal")
-        return f"{day} {_AZ_MONTHS[moment.month - 1]} {year} il"
-    day = num2words(moment.day, lang="ru", to="ordinal", case="genitive")
-    year = num2words(moment.year, lang="ru", to="ordinal", case="genitive")
-    return f"{day} {_RU_MONTHS_GENITIVE[moment.month - 1]} {year} года"
+    strings = strings_for(language)
+    return strings.text(
+        "dates.spoken",
+        day=_in_words(moment.day, strings, "dates.spoken_day"),
+        month=strings.months()[moment.month - 1],
+        year=_in_words(moment.year, strings, "dates.spoken_year"),
+    )
+
+
+def _in_words(number: int, strings: Strings, kind_key: str) -> str:
+    case = strings.text("dates.spoken_case")
+    options = {"case": case} if case else {}
+    return num2words(number, lang=strings.language, to=strings.text(kind_key), **options)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from audiocast.config import Show
 from audiocast.publish.build import build
 from tests.publish.conftest import Servers, synthetic_settings, write_episode
 from tests.publish.test_pages import HOSTILE_TITLE
@@ -283,3 +284,137 @@ def test_malformed_episode_data_is_reported_not_thrown(page, site, servers, tmp_
     expect(page.get_by_role("status")).to_have_text(
         "Не удалось открыть выпуск: данные выпуска на странице не читаются"
     )
+
+
+@pytest.fixture(scope="module")
+def three_languages(tmp_path_factory, servers) -> tuple[str, str]:
+    """A site whose shows are in Russian (the site's language), English and Azerbaijani, an
+    episode in each (synthetic: its audio does not play); its address and the English
+    episode's title."""
+    root = tmp_path_factory.mktemp("three-languages")
+    shows = (
+        Show(slug="politika", title="Minval Politika", owner_email="podcast@minval.az"),
+        Show(slug="news", title="Minval News", language="en", owner_email="podcast@minval.az"),
+        Show(slug="xeberler", title="Minval Xəbərlər", language="az",
+             owner_email="podcast@minval.az"),
+    )  # fmt: skip
+    settings = synthetic_settings(root, shows=shows)
+    write_episode(settings.episodes_dir, 1)
+    write_episode(settings.episodes_dir, 2, language="en", title="Five new tram lines")
+    write_episode(settings.episodes_dir, 3, language="az", title="Beş yeni tramvay xətti")
+    build(settings)
+    return servers(settings.public_dir), "Five new tram lines"
+
+
+def test_the_player_speaks_the_pages_language_and_follows_it_to_the_next_page(
+    page, three_languages
+):
+    site, title = three_languages
+    page.goto(site + "news/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.evaluate("window.marker = 'same document'")
+    page.locator("main").get_by_role("button", name="Add to queue").click()
+    expect(page.get_by_role("status")).to_have_text(f"Added to the queue: “{title}”")
+    bar = page.locator(".ac-bar")
+    expect(bar).to_have_attribute("lang", "en")
+    expect(bar).to_have_attribute("aria-label", "Audio player")
+    expect(page.get_by_role("button", name="Queue (1)")).to_be_visible()
+    expect(page.get_by_role("button", name="Back 15 seconds")).to_be_disabled()
+    expect(page.get_by_label("Speed")).to_have_count(1)
+    expect(page.locator(".ac-rate option[value='1.25']")).to_have_text("1.25×")
+    page.locator("main").get_by_role("button", name="Add to queue").click()
+    expect(page.get_by_role("status")).to_have_text(f"“{title}” is already in the queue")
+
+    # the Podcast List is in the site's language: the bar and the words around <main> follow
+    page.get_by_role("link", name="All podcasts").click()
+    page.wait_for_url(site)
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(page.get_by_role("button", name="Очередь (1)")).to_be_visible()
+    expect(bar).to_have_attribute("aria-label", "Аудиоплеер")
+    expect(page.get_by_role("button", name="Назад на 15 секунд")).to_be_disabled()
+    expect(page.locator(".ac-rate option[value='1.25']")).to_have_text("1,25×")
+    expect(page.get_by_role("link", name="Все подкасты")).to_be_visible()
+    expect(page.locator("footer")).to_contain_text("аудиоверсии статей")
+    assert page.evaluate("window.marker") == "same document"  # no page load happened
+
+    page.get_by_role("link", name="Minval Xəbərlər").click()
+    expect(page.locator("html")).to_have_attribute("lang", "az")
+    expect(page.get_by_role("button", name="Növbə (1)")).to_be_visible()
+    page.go_back()
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(page.get_by_role("button", name="Очередь (1)")).to_be_visible()
+
+
+def test_the_resume_offer_is_in_the_pages_language(page, three_languages):
+    site, title = three_languages
+    episode = {"id": f"{2:016x}", "title": title, "src": site + "x.mp3", "duration": 62}
+    saved = {"current": episode, "position": 33.5, "queue": [], "rate": 1, "volume": 1}
+    # in place before the player reads it (a page it leaves saves what it holds)
+    page.add_init_script(f"localStorage.setItem('audiocast:player:v1', {json.dumps(saved)!r})")
+    page.goto(site + "news/")
+    expect(page.locator(".ac-resume-text")).to_have_text(f"Resume “{title}” from 0:33?")
+    expect(page.get_by_role("button", name="Resume", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Don't resume")).to_be_visible()
+    page.goto(site + "politika/")  # a full load of a Russian page: the same offer, in Russian
+    expect(page.locator(".ac-resume-text")).to_have_text(f"Продолжить «{title}» с 0:33?")
+
+
+def newsroom_page(folder: Path, site: str, tag: str, html_lang: str = "ru") -> None:
+    folder.mkdir(exist_ok=True)
+    item = json.dumps({"id": "a1", "title": "Статья", "src": site + "x.mp3"}, ensure_ascii=False)
+    (folder / "article.html").write_text(
+        f"""<!DOCTYPE html><html lang="{html_lang}"><head><meta charset="utf-8">
+        <title>Article</title>{tag}</head><body>
+        <button id="queue" data-audiocast-queue='{item}'>Queue it</button>
+        </body></html>""",
+        encoding="utf-8",
+    )
+
+
+def test_an_embed_speaks_russian_unless_its_script_tag_asks_for_another_language(
+    page, site, servers, tmp_path
+):
+    # the old embed snippet, on a page in English: the player is Russian, as it always was
+    newsroom = tmp_path / "newsroom"
+    newsroom_page(newsroom, site, f'<script src="{site}static/player.js" defer></script>', "en")
+    page.goto(servers(newsroom) + "article.html")
+    page.locator("#queue").click()
+    expect(page.get_by_role("status")).to_have_text("Добавлено в очередь: «Статья»")
+    expect(page.get_by_role("button", name="Очередь (1)")).to_be_visible()
+    assert page.evaluate("typeof window.audiocastPlayer.play") == "function"
+
+    other = tmp_path / "other"  # another origin: a localStorage of its own
+    tag = f'<script src="{site}static/player.js" data-audiocast-lang="az" defer></script>'
+    newsroom_page(other, site, tag)
+    page.goto(servers(other) + "article.html")
+    page.locator("#queue").click()
+    expect(page.get_by_role("status")).to_have_text("Növbəyə əlavə edildi: «Статья»")
+    expect(page.locator(".ac-bar")).to_have_attribute("lang", "az")
+    # the style sheet is found beside the loader, as before
+    assert page.evaluate("getComputedStyle(document.querySelector('.ac-bar')).position") == "fixed"
+
+
+def test_a_listen_button_pressed_while_the_player_loads_plays_once_it_is_ready(
+    page, site, real_site, servers, tmp_path
+):
+    news = episode_of(real_site, "Дубае")
+    newsroom = tmp_path / "newsroom"
+    newsroom.mkdir()
+    (newsroom / "article.html").write_text(
+        f"""<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"><title>Статья</title>
+        <script src="{site}static/player.js" defer></script></head><body>
+        <button id="listen" data-audiocast-play="{site}episodes/{news["episode_id"]}/episode.json"
+        >Слушать статью</button></body></html>""",
+        encoding="utf-8",
+    )
+    held = []
+    page.route("**/static/player/main.js", lambda route: held.append(route))  # slow today
+    page.goto(servers(newsroom) + "article.html", wait_until="domcontentloaded")
+    page.locator("#listen").click()
+    while not held:
+        page.wait_for_timeout(50)
+    assert page.evaluate("document.querySelector('.ac-bar')") is None  # not mounted yet
+    held[0].continue_()
+    page.wait_for_function("() => !!window.audiocastPlayer.audio")  # mounted
+    page.wait_for_function(PLAYING)
+    expect(page.locator(".ac-title")).to_have_text(news["title"])

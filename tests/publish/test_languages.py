@@ -5,9 +5,10 @@ otherwise, and without [[shows]] each language of the site has a show of its own
 from __future__ import annotations
 
 import feedparser
+import lxml.html
 import pytest
 
-from audiocast.config import load_settings
+from audiocast.config import Show, load_settings
 from audiocast.errors import ConfigError
 from audiocast.publish.build import build
 from tests.conftest import make_settings
@@ -108,3 +109,73 @@ def test_a_default_show_of_another_language_appears_only_with_episodes(tmp_path)
     assert [feed.path.parent.name for feed in report.feeds] == ["all"]
     assert not (settings.public_dir / "all-az").exists()
     assert "(az)" not in (settings.public_dir / "index.html").read_text("utf-8")
+
+
+def pages_in_three_languages(tmp_path, **changes):
+    """A site with a Russian, an English and an Azerbaijani show, an episode in each."""
+    shows = (
+        Show(slug="politika", title="Minval Politika", owner_email="podcast@minval.az"),
+        Show(slug="news", title="Minval News", language="en", owner_email="podcast@minval.az"),
+        Show(slug="xeberler", title="Minval Xəbərlər", language="az",
+             owner_email="podcast@minval.az"),
+    )  # fmt: skip
+    settings = synthetic_settings(tmp_path, shows=shows, **changes)
+    write_episode(settings.episodes_dir, 1)
+    english = write_episode(settings.episodes_dir, 2, language="en", title="Five new tram lines")
+    write_episode(settings.episodes_dir, 3, language="az", title=AZERBAIJANI)
+    build(settings)
+    return settings, english
+
+
+def document(settings, path: str):
+    return lxml.html.fromstring((settings.public_dir / path).read_bytes())
+
+
+def words(node, xpath: str) -> list[str]:
+    return [" ".join(found.text_content().split()) for found in node.xpath(xpath)]
+
+
+def test_a_shows_pages_are_in_its_language_and_say_so(tmp_path):
+    settings, english = pages_in_three_languages(tmp_path)
+    news = document(settings, "news/index.html")
+    assert news.get("lang") == "en"
+    assert words(news, "//main//button") == ["Listen", "Add to queue"]
+    assert news.xpath("//main//button/@data-audiocast-playing-text") == ["Pause"]
+    assert words(news, "//h2") == ["Episodes"]
+    assert "1 episode" in words(news, "//main//p[@class='meta']")
+    assert news.xpath("//main//p[@class='meta']/time/text()")[0] == "January 1, 2026, 10:00"
+    assert words(news, "//a[@class='skip-link'] | //footer") == [
+        "Skip to content", "Minval Politika: articles in audio, read by a speech synthesizer."
+    ]  # fmt: skip
+    assert "Все" not in (settings.public_dir / "news/index.html").read_text("utf-8")
+
+    episode = document(settings, f"episodes/{english.name}/index.html")
+    assert episode.get("lang") == "en"
+    assert words(episode, "//main//button[@data-audiocast-play]") == ["Listen"]
+    assert words(episode, "//a[@download]") == ["Download MP3 (0.0 MB)"]
+    assert words(episode, "//h2") == ["Chapters"]
+
+    xeberler = document(settings, "xeberler/index.html")
+    assert xeberler.get("lang") == "az"
+    assert words(xeberler, "//main//button") == ["Dinlə", "Növbəyə əlavə et"]
+    assert "1 epizod" in words(xeberler, "//main//p[@class='meta']")
+    assert xeberler.xpath("//main//p[@class='meta']/time/text()")[0] == "1 yanvar 2026, 11:00"
+
+    politika = document(settings, "politika/index.html")
+    assert politika.get("lang") == "ru"
+    assert words(politika, "//main//button") == ["Слушать", "В очередь"]
+
+
+def test_a_page_of_several_shows_is_in_the_sites_language(tmp_path):
+    settings, _ = pages_in_three_languages(tmp_path / "ru")
+    index = document(settings, "index.html")
+    assert index.get("lang") == "ru"
+    assert words(index, "//h1") == ["Подкасты"]
+    assert words(index, "//main//p[@class='meta']") == ["1 выпуск"] * 3
+
+    settings, _ = pages_in_three_languages(tmp_path / "en", language="en")
+    index = document(settings, "index.html")
+    assert index.get("lang") == "en"
+    assert words(index, "//h1") == ["Podcasts"]
+    assert words(index, "//main//p[@class='meta']") == ["1 episode"] * 3
+    assert document(settings, "politika/index.html").get("lang") == "ru"  # a show's: its own

@@ -7,6 +7,7 @@ import dataclasses
 import json
 import posixpath
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import lxml.html
 import pytest
@@ -266,3 +267,59 @@ def test_transcript_cues_round_trip_through_webvtt_escaping(tmp_path):
     path.write_text(webvtt([Cue(0.5, 2.0, text)]), encoding="utf-8")
     assert "<script>" not in path.read_text(encoding="utf-8")
     assert [(c.start, c.end, c.text) for c in read_cues(path)] == [(0.5, 2.0, text)]
+
+
+def test_static_files_in_folders_are_copied_and_kept_up_to_date(tmp_path):
+    """static/ keeps its folders (the player's modules are static/player/*.js); a site's own
+    file wins over the bundled one at any depth; the player's strings are written by the build;
+    a second build writes nothing, a changed file is copied again, a removed one goes."""
+    templates = tmp_path / "site-templates"
+    own = templates / "site" / "static"
+    (own / "fonts").mkdir(parents=True)
+    (own / "player").mkdir()
+    (own / "fonts" / "serif.woff2").write_bytes(b"wOF2 one")
+    (own / "player" / "storage.js").write_text("// the site's own\n", encoding="utf-8")
+    (own / "player" / ".storage.js.swp").write_bytes(b"an editor's")
+    settings = synthetic_settings(tmp_path, templates_dir=templates)
+    write_episode(settings.episodes_dir, 1)
+    first = build(settings)
+    static = settings.public_dir / "static"
+    bundled = Path(__file__).resolve().parents[2] / "templates" / "site" / "static"
+    modules = sorted(p.name for p in (bundled / "player").glob("*.js"))
+    assert {"main.js", "playback.js", "text.js", "storage.js"} <= set(modules)
+    assert sorted(p.name for p in (static / "player").glob("*.js")) == sorted(
+        [*modules, "strings.js"]
+    )
+    assert (static / "player" / "main.js").read_bytes() == (bundled / "player/main.js").read_bytes()
+    assert (static / "player.js").read_bytes() == (bundled / "player.js").read_bytes()
+    assert (static / "player" / "storage.js").read_text("utf-8") == "// the site's own\n"
+    assert (static / "fonts" / "serif.woff2").read_bytes() == b"wOF2 one"
+    assert not (static / "player" / ".storage.js.swp").exists()
+    strings = (static / "player" / "strings.js").read_text("utf-8")
+    assert strings.startswith("// Made by `audiocast build`") and "export default {" in strings
+    for text in ("Добавлено в очередь: «{title}»", "Added to the queue: “{title}”", "Növbə"):
+        assert text in strings
+    assert {"static/player/main.js", "static/player/strings.js"} <= set(first.written)
+    # every page loads the player's entry module and preloads the rest
+    front = page(settings, "politika/index.html")
+    assert front.xpath("//script/@src") == ["../static/player/main.js"]
+    assert front.xpath("//script/@type") == ["module"]
+    preloaded = front.xpath("//link[@rel='modulepreload']/@href")
+    assert sorted(preloaded) == sorted(
+        f"../static/player/{name}" for name in [*modules, "strings.js"] if name != "main.js"
+    )
+
+    assert build(settings).written == []
+    (own / "fonts" / "serif.woff2").write_bytes(b"wOF2 two, longer")
+    assert build(settings).written == ["static/fonts/serif.woff2"]
+    assert (static / "fonts" / "serif.woff2").read_bytes() == b"wOF2 two, longer"
+    (own / "fonts" / "serif.woff2").unlink()
+    (own / "fonts").rmdir()
+    report = build(settings)
+    assert report.removed == ["static/fonts/serif.woff2"] and report.written == []
+    assert not (static / "fonts").exists()
+    (own / "player" / "storage.js").unlink()
+    assert build(settings).written == ["static/player/storage.js"]  # the bundled one again
+    assert (static / "player" / "storage.js").read_bytes() == (
+        bundled / "player" / "storage.js"
+    ).read_bytes()

@@ -92,6 +92,23 @@ def test_folders_hidden_files_and_types(site):
         assert request(base, path)[0].status == 404, path
 
 
+def test_another_sites_page_may_load_the_players_modules(tmp_path, serve_folder):
+    """The classic static/player.js on the news site adds <script type="module"> for
+    static/player/main.js, which imports the rest: browsers fetch module scripts from another
+    origin with CORS, and run them only as JavaScript."""
+    (tmp_path / "static" / "player").mkdir(parents=True)
+    (tmp_path / "static" / "player.js").write_text("(function () {})();\n", "utf-8")
+    (tmp_path / "static" / "player" / "main.js").write_text('import "./text.js";\n', "utf-8")
+    base = serve_folder(tmp_path)
+    for path in ("/static/player.js", "/static/player/main.js"):
+        response, body = request(base, path, Origin="https://minval.az")
+        assert response.status == 200 and body, path
+        assert response.headers["Content-Type"] == "text/javascript; charset=utf-8", path
+        assert response.headers["Access-Control-Allow-Origin"] == "*", path
+    response, _ = request(base, "/static/player/missing.js", Origin="https://minval.az")
+    assert response.status == 404
+
+
 def test_parse_range():
     assert parse_range("", 100) is None
     assert parse_range("bytes=0-9,20-29", 100) is None  # several ranges: the whole file
