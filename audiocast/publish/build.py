@@ -37,13 +37,10 @@ from audiocast.publish.catalogue import (
     PUBLISHED_FILES,
     PUBLISHED_RECORD,
     Catalogue,
-    Layout,
     PublishedEpisode,
     PublishError,
     belongs_to,
-    check_site,
     episodes_of,
-    layout_for,
     published_copy,
     published_record,
     read_catalogue,
@@ -51,6 +48,7 @@ from audiocast.publish.catalogue import (
 )
 from audiocast.publish.catalogue_cache import CACHE_FILE, CatalogueCache
 from audiocast.publish.feeds import base_url_warnings, check_show, feed_xml, show_warnings
+from audiocast.publish.layout import Layout, check_site, layout_for
 from audiocast.publish.pages import ShowCard, SitePages, list_pages, player_item
 
 MANIFEST = ".audiocast-build.json"

@@ -1,4 +1,4 @@
-"""The episode store as the publish stage sees it, and where every file goes in public/.
+"""The episode store as the publish stage sees it (where each file goes: layout.py).
 
 Reading only: episodes come from episode.json and the sidecar files beside it; nothing here
 renders or writes. Each episode carries a digest of everything published about it, so a
@@ -26,12 +26,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from audiocast.config import Settings, Show
+from audiocast.config import Show
 from audiocast.episode import store as store_files
 from audiocast.episode.store import EpisodeStore
 from audiocast.errors import AudiocastError
 from audiocast.ingest.common import clean_text
 from audiocast.model import Chapter, Cue
+from audiocast.publish.layout import Layout
 
 
 class EntryCache(Protocol):
@@ -48,7 +49,6 @@ class EntryCache(Protocol):
 
 
 # top-level folders of public/ that a show's slug must not take
-RESERVED_SLUGS = ("episodes", "static", "covers")
 # the files of a stored episode that are published beside its page
 PUBLISHED_FILES = (store_files.AUDIO_FILE, store_files.TRANSCRIPT_FILE, store_files.CHAPTERS_FILE)
 _REQUIRED_KEYS = ("guid", "episode_id", "title", "published", "duration")
@@ -110,80 +110,6 @@ class PublishedEpisode:
     @property
     def has_chapters(self) -> bool:
         return store_files.CHAPTERS_FILE in self.files
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Paths inside public/ (relative, '/'-separated) and their public URLs.
-
-    index.html                        the Podcast List
-    <slug>/                           a show's Episode List: its newest episodes
-    <slug>/page/<n>/                  its archive: page 1 lists the oldest page_size episodes,
-                                      page 2 the next ones... (see pages.list_pages)
-    <slug>/feed.xml                   a show's RSS feed
-    episodes/<id>/                    the Single Episode page, its audio, transcript, chapters
-                                      and episode.json (what the player needs)
-    covers/<slug>-<hash>.jpg          show covers; a new image gets a new name, as Apple asks
-    static/                           the player and the pages' style sheet
-    """
-
-    base_url: str  # ends with "/"
-
-    def absolute(self, path: str) -> str:
-        return self.base_url + path
-
-    @staticmethod
-    def feed(slug: str) -> str:
-        return f"{slug}/feed.xml"
-
-    @staticmethod
-    def show_page(slug: str, archive: int = 0) -> str:
-        """The show's front page, or (ARCHIVE ≥ 1) that page of its archive."""
-        return f"{slug}/page/{archive}/" if archive else f"{slug}/"
-
-    @staticmethod
-    def episode_page(episode_id: str) -> str:
-        return f"episodes/{episode_id}/"
-
-    @staticmethod
-    def episode_file(episode_id: str, name: str) -> str:
-        return f"episodes/{episode_id}/{name}"
-
-    @staticmethod
-    def cover(slug: str, image: bytes) -> str:
-        return f"covers/{slug}-{hashlib.sha256(image).hexdigest()[:10]}.jpg"
-
-    @staticmethod
-    def file_for(page: str) -> str:
-        """The file that serves a page URL path: a folder URL is served by its index.html."""
-        return page + "index.html" if page == "" or page.endswith("/") else page
-
-    @staticmethod
-    def root_from(page: str) -> str:
-        """The relative prefix that leads from PAGE back to the top of public/."""
-        return "../" * page.count("/")
-
-
-def layout_for(settings: Settings) -> Layout:
-    base = settings.base_url if settings.base_url.endswith("/") else settings.base_url + "/"
-    return Layout(base)
-
-
-def check_site(settings: Settings) -> list[str]:
-    """Problems with the settings that publishing depends on, every one of them."""
-    problems = []
-    if not re.fullmatch(r"https?://[^/\s?#]+/\S*", layout_for(settings).base_url):
-        problems.append(
-            f"base_url = {settings.base_url!r}: must be an absolute http(s) URL, "
-            "e.g. https://podcasts.example.com/"
-        )
-    for show in settings.all_shows():
-        if show.slug in RESERVED_SLUGS:
-            problems.append(
-                f"shows: slug {show.slug!r} is taken by public/{show.slug}/; "
-                f"choose another (reserved: {', '.join(RESERVED_SLUGS)})"
-            )
-    return problems
 
 
 @dataclass(frozen=True)

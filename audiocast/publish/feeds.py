@@ -18,7 +18,8 @@ from lxml import etree
 
 from audiocast.config import Show
 from audiocast.episode import store as store_files
-from audiocast.publish.catalogue import Layout, PublishedEpisode
+from audiocast.publish.catalogue import PublishedEpisode
+from audiocast.publish.layout import Layout
 from audiocast.publish.podcast20 import (
     ItunesExplicitExtension,
     Podcast20EntryExtension,

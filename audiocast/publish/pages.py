@@ -34,7 +34,8 @@ from audiocast.config import Show
 from audiocast.episode import store as store_files
 from audiocast.errors import ConfigError
 from audiocast.model import Cue
-from audiocast.publish.catalogue import Layout, PublishedEpisode
+from audiocast.publish.catalogue import PublishedEpisode
+from audiocast.publish.layout import Layout
 from audiocast.resources import bundled_dir
 from audiocast.strings import REFERENCE, languages, strings_for, table_files
 
