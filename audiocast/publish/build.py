@@ -17,22 +17,17 @@ before anything is written.
 
 from __future__ import annotations
 
-import filecmp
 import functools
 import hashlib
 import json
-import os
-import shutil
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import NamedTuple
 
 from audiocast.config import Settings, Show
 from audiocast.episode import store as store_files
 from audiocast.episode.cover import cover_jpeg
-from audiocast.errors import AudiocastError, ConfigError
+from audiocast.errors import ConfigError
 from audiocast.publish.catalogue import (
     PUBLISHED_FILES,
     PUBLISHED_RECORD,
@@ -50,27 +45,9 @@ from audiocast.publish.catalogue_cache import CACHE_FILE, CatalogueCache
 from audiocast.publish.feeds import base_url_warnings, check_show, feed_xml, show_warnings
 from audiocast.publish.layout import Layout, check_site, layout_for
 from audiocast.publish.pages import ShowCard, SitePages, list_pages, player_item
+from audiocast.publish.write import MANIFEST, Copied, Rendered, load_manifest, write_outputs
 
-MANIFEST = ".audiocast-build.json"
-_MANIFEST_FORMAT = 1
 PLAYER_DATA_FILE = "episode.json"  # public/episodes/<id>/episode.json: what the player needs
-
-
-# NamedTuples, not frozen dataclasses: a build makes 40,000 of them, and these are made faster
-class Rendered(NamedTuple):
-    """An output made by rendering: a page, a feed, a JSON file."""
-
-    path: str  # inside public/, '/'-separated
-    fingerprint: str
-    render: Callable[[], bytes]
-
-
-class Copied(NamedTuple):
-    """An output copied from a file: audio, transcript, chapters, the player's assets."""
-
-    path: str
-    source: Path | str  # a str for the store's files: a Path each is measurable at 10,000
-    fingerprint: str
 
 
 @dataclass(frozen=True)
@@ -105,7 +82,7 @@ def build(settings: Settings) -> BuildReport:
     if problems:
         raise ConfigError("\n".join(problems))
     pages = SitePages(settings.templates_dir, settings.show, settings.language)
-    previous = _load_manifest(settings.public_dir / MANIFEST)
+    previous = load_manifest(settings.public_dir)
     copied_from = {path: entry[0] for path, entry in previous.items() if entry}
     cache = CatalogueCache(settings.cache_dir / CACHE_FILE, settings.episodes_dir)
     catalogue = read_catalogue(settings.episodes_dir, copied_from, cache)
@@ -114,11 +91,11 @@ def build(settings: Settings) -> BuildReport:
     if not settings.shows:  # the default shows: one per language, but only those with episodes
         shows = shows[:1] + tuple(s for s in shows[1:] if episodes_of(s, episodes))
     plan = _plan(settings, shows, episodes, pages)
-    report = BuildReport(
-        settings.public_dir, warnings=plan.warnings, problems=problems, feeds=plan.feeds
-    )
-    _write_outputs(plan.outputs, settings.public_dir, previous, report)
-    return report
+    written = write_outputs(plan.outputs, settings.public_dir, previous)
+    return BuildReport(
+        settings.public_dir, written.written, written.unchanged, written.removed,
+        warnings=plan.warnings, problems=problems, feeds=plan.feeds,
+    )  # fmt: skip
 
 
 def _keep_broken(
@@ -290,133 +267,6 @@ def _warnings(
             "not published"
         )
     return warnings
-
-
-def _write_outputs(
-    outputs: list[Rendered | Copied], public_dir: Path, previous: dict[str, list],
-    report: BuildReport,
-) -> None:  # fmt: skip
-    public_dir.mkdir(parents=True, exist_ok=True)
-    current: dict[str, list] = {}
-    public = str(public_dir)  # plain strings: a Path per output is measurable at 10,000 pages
-    staged: list[tuple[Path, Path, bool]] = []  # (temporary, target, is a copy)
-    folders: set[Path] = set()  # made or found already: one mkdir per folder, not per output
-    try:
-        for output in outputs:
-            known = previous.get(output.path)
-            if known and known == [output.fingerprint, _size(f"{public}/{output.path}")]:
-                current[output.path] = known
-                report.unchanged += 1
-                continue
-            target = public_dir / output.path
-            made = _stage(output, target, folders)
-            if made is None:
-                report.unchanged += 1
-                current[output.path] = [output.fingerprint, _size(target)]
-            else:
-                temporary, size = made
-                staged.append((temporary, target, isinstance(output, Copied)))
-                current[output.path] = [output.fingerprint, size]
-                report.written.append(output.path)
-    except BaseException as exc:
-        for temporary, _, _ in staged:
-            temporary.unlink(missing_ok=True)
-        if isinstance(exc, Exception) and not isinstance(exc, AudiocastError):
-            raise PublishError(
-                f"{public_dir / output.path}: cannot be made ({type(exc).__name__}: {exc}); "
-                "nothing was published"
-            ) from exc
-        raise
-    # audio and other copied files first, then the pages and feeds that point at them, and
-    # removals last: a build stopped at any moment never publishes a link to a missing file
-    for temporary, target, _ in sorted(staged, key=lambda item: not item[2]):
-        os.replace(temporary, target)
-    for path in sorted(previous.keys() - current.keys()):
-        if _remove_output(public_dir, path):
-            report.removed.append(path)
-    manifest = {"format": _MANIFEST_FORMAT, "files": dict(sorted(current.items()))}
-    # one line, no indent: json then uses its C encoder (20,000 entries at 10,000 episodes)
-    write_if_changed(json.dumps(manifest, separators=(",", ":")).encode(), public_dir / MANIFEST)
-
-
-def _stage(output: Rendered | Copied, target: Path, folders: set[Path]) -> tuple[Path, int] | None:
-    """OUTPUT made into a temporary file beside TARGET, and its size; or None when TARGET
-    already holds it. FOLDERS: those known to exist."""
-    if isinstance(output, Copied):
-        if target.is_file() and filecmp.cmp(output.source, target, shallow=False):
-            return None
-        copy = _temporary(target, folders)
-        shutil.copyfile(output.source, copy)
-        return copy, copy.stat().st_size
-    data = output.render()
-    staged = _stage_bytes(data, target, folders)
-    return None if staged is None else (staged, len(data))
-
-
-def _stage_bytes(data: bytes, target: Path, folders: set[Path] | None = None) -> Path | None:
-    """DATA in a temporary file beside TARGET, or None when TARGET already holds exactly it."""
-    try:
-        if target.stat().st_size == len(data) and target.read_bytes() == data:
-            return None
-    except FileNotFoundError:
-        pass
-    temporary = _temporary(target, folders)
-    temporary.write_bytes(data)
-    return temporary
-
-
-def _temporary(target: Path, folders: set[Path] | None = None) -> Path:
-    # a mkdir is a tenth of a millisecond even when the folder exists, and a full build
-    # has 40,000 outputs in 10,000 folders
-    if folders is None or target.parent not in folders:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if folders is not None:
-            folders.add(target.parent)
-    return target.with_name(f".{target.name}.{os.getpid()}.part")
-
-
-def write_if_changed(data: bytes, target: Path) -> bool:
-    """Write DATA to TARGET atomically unless it already holds exactly these bytes."""
-    temporary = _stage_bytes(data, target)
-    if temporary is None:
-        return False
-    try:
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return True
-
-
-def _remove_output(public_dir: Path, path: str) -> bool:
-    target = (public_dir / path).resolve()
-    if public_dir.resolve() not in target.parents:
-        return False  # a manifest that names something outside public/ is not obeyed
-    try:
-        target.unlink()
-    except FileNotFoundError:
-        return False
-    for folder in target.parents:
-        if folder == public_dir.resolve() or any(folder.iterdir()):
-            break
-        folder.rmdir()
-    return True
-
-
-def _load_manifest(path: Path) -> dict[str, list]:
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        return {}  # no manifest, or a damaged one: every output is checked by its bytes
-    if not isinstance(manifest, dict) or manifest.get("format") != _MANIFEST_FORMAT:
-        return {}
-    return manifest.get("files", {})
-
-
-def _size(path: str | Path) -> int:
-    try:
-        return os.stat(path).st_size
-    except FileNotFoundError:
-        return -1
 
 
 def _file_signature(path: Path) -> str:
