@@ -144,7 +144,35 @@ def _parser() -> argparse.ArgumentParser:
 
     status = commands.add_parser("status", help="what sync has pending, done and failed")
     status.set_defaults(run=_status)
+    _desk_parser(commands)
     return parser
+
+
+def _desk_parser(commands) -> None:
+    """`audiocast desk` (the editors' web app) and `audiocast desk user …` (its accounts)."""
+    desk = commands.add_parser(
+        "desk", help="the editors' desk: a web app on this site (sign-in required)"
+    )
+    desk.add_argument("--host", default="127.0.0.1", help="address (default: 127.0.0.1)")
+    desk.add_argument("--port", type=int, default=8700, help="port (default: 8700; 0: any)")
+    desk.set_defaults(run=_desk)
+    desk_commands = desk.add_subparsers(dest="desk_command", metavar="{user}")
+    user = desk_commands.add_parser("user", help="the desk's accounts")
+    users = user.add_subparsers(dest="user_command", required=True)
+    add = users.add_parser(
+        "add", help="add a user; the password is asked twice (or read from standard input)"
+    )
+    add.add_argument("name")
+    add.add_argument(
+        "--role", choices=("editor", "viewer"), default="editor",
+        help="editor (default) or viewer: reads and listens only",
+    )  # fmt: skip
+    passwd = users.add_parser("passwd", help="change a user's password; ends their sessions")
+    passwd.add_argument("name")
+    remove = users.add_parser("remove", help="remove a user; ends their sessions")
+    remove.add_argument("name")
+    users.add_parser("list", help="the users: name, role, created, last seen")
+    user.set_defaults(run=_desk_user)
 
 
 def _episode(arguments, settings: Settings, errors: Console) -> int:
@@ -471,3 +499,28 @@ def _status(arguments, settings: Settings, errors: Console) -> int:
         + (f", {troubled} sources with problems" if troubled else "")
     )
     return 1 if counts[ArticleStatus.FAILED] or troubled else 0
+
+
+def _desk(arguments, settings: Settings, errors: Console) -> int:
+    from audiocast.desk.commands import start_desk
+
+    return start_desk(
+        settings, arguments.host, arguments.port, lambda line: errors.print(line, markup=False)
+    )
+
+
+def _desk_user(arguments, settings: Settings, errors: Console) -> int:
+    from audiocast.desk import commands
+
+    if arguments.user_command == "list":
+        for line in commands.user_lines(settings):
+            print(line)
+        return 0
+    if arguments.user_command == "add":
+        said = commands.add_user(settings, arguments.name, arguments.role)
+    elif arguments.user_command == "passwd":
+        said = commands.change_password(settings, arguments.name)
+    else:
+        said = commands.remove_user(settings, arguments.name)
+    errors.print(said, markup=False)
+    return 0

@@ -10,10 +10,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "audiocast"
 # a stage may import the nouns and the stages before it, never the ones after
 # (strings: the words of each language, for script and publish; validate: how config reads its
 # tables; timings: seconds per stage, shared by speech, episode and the pipeline; editions: what
-# an audio edition gathers, for the pipeline to make)
+# an audio edition gathers, for the pipeline to make; desk: the editors' web app, over sync)
 ORDER = ["model", "errors", "files", "retry", "resources", "strings", "timings", "validate",
          "config", "state", "ingest", "script", "speech", "episode", "publish", "editions",
-         "pipeline", "sync", "cli"]  # fmt: skip
+         "pipeline", "sync", "desk", "cli"]  # fmt: skip
 
 
 def _stage(module: str) -> str:

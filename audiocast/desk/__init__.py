@@ -1,0 +1,11 @@
+"""The editors' desk: a web app on the same site folder as the CLI (`audiocast desk`).
+
+Modules, one job each: accounts.py (the users, sessions and failed sign-ins, in SQLite beside
+the sync state), auth.py (passwords, sessions, roles, the sign-in limit), cookies.py (the
+cookies' names and flags), csrf.py (tokens and the same-origin check), gate.py (the ASGI
+middleware that lets no request past without a session and no unsafe one without its token),
+store_view.py and articles.py (what the store and sync say about each article), changes.py and
+script_view.py (an article's script, and the written words it says otherwise), render.py (the
+pages, jinja2), views.py (the endpoints), app.py (wiring), server.py (uvicorn), commands.py (what
+the CLI calls).
+"""
