@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING
 
 from audiocast import __version__
 from audiocast.errors import AudiocastError
-from audiocast.state import STATE_FILE, ArticleStatus, OutcomeStatus, SyncState
+from audiocast.state import (
+    STATE_FILE,
+    ArticleState,
+    ArticleStatus,
+    Exclusion,
+    Exclusions,
+    OutcomeStatus,
+    SyncState,
+)
 
 # Each command imports what it needs when it runs (tests/test_startup.py): `--help` and
 # `status` load no numpy, pipeline, page or terminal machinery, and start in a fraction of a
@@ -144,6 +152,15 @@ def _parser() -> argparse.ArgumentParser:
 
     status = commands.add_parser("status", help="what sync has pending, done and failed")
     status.set_defaults(run=_status)
+    exclude = commands.add_parser(
+        "exclude", help="leave an episode out of the podcast (from the next build; not voiced)"
+    )
+    exclude.add_argument("episode_id", metavar="EPISODE_ID")
+    exclude.add_argument("--reason", default="", help="why, for the journal and the desk")
+    exclude.set_defaults(run=_exclusion)
+    include = commands.add_parser("include", help="put an excluded episode back in the podcast")
+    include.add_argument("episode_id", metavar="EPISODE_ID")
+    include.set_defaults(run=_exclusion)
     _desk_parser(commands)
     return parser
 
@@ -243,7 +260,8 @@ def _build(arguments, settings: Settings, errors: Console) -> int:
         print(f"{feed.path}\t{feed.episodes} episodes\t{feed.title}")
     errors.print(
         f"{report.public_dir}: {len(report.written)} written, {report.unchanged} unchanged, "
-        f"{len(report.removed)} removed",
+        f"{len(report.removed)} removed"
+        + (f", {len(report.excluded)} excluded" if report.excluded else ""),
         markup=False,
     )
     return 1 if report.problems else 0
@@ -462,6 +480,7 @@ def _sync_summary(report, errors: Console) -> None:
         f"{made} made, {len(report.failed)} failed, {report.unchanged} unchanged, "
         f"{len(report.removed)} removed, {len(report.source_errors)} sources down"
         + (f", {len(report.gaps)} listings not read whole" if report.gaps else "")
+        + (f", {len(report.excluded)} excluded" if report.excluded else "")
         + (" — interrupted" if report.interrupted else ""),
         markup=False,
     )
@@ -474,7 +493,7 @@ def _status(arguments, settings: Settings, errors: Console) -> int:
         return 0
     state = SyncState(path)
     try:
-        rows = state.all()
+        rows = _with_exclusions(state.all(), state.exclusions())
         sources = state.sources()
     finally:
         state.close()
@@ -487,8 +506,9 @@ def _status(arguments, settings: Settings, errors: Console) -> int:
             print("\t".join(("source", source.name, source.read_at, problem)))
     troubled = sum(bool(source.problems) for source in sources)
     # one line per article, tab-separated, for people and scripts alike
-    order = {status.value: rank for rank, status in enumerate(
-        (ArticleStatus.FAILED, ArticleStatus.PENDING, ArticleStatus.DONE, ArticleStatus.REMOVED)
+    order = {str(status): rank for rank, status in enumerate(
+        (ArticleStatus.FAILED, ArticleStatus.PENDING, ArticleStatus.DONE, ArticleStatus.REMOVED,
+         EXCLUDED)
     )}  # fmt: skip
     for row in sorted(rows, key=lambda r: (order.get(r.status, 9), r.title)):
         fields = (row.status, row.title, row.source, row.episode_id or "-", row.updated_at)
@@ -499,6 +519,64 @@ def _status(arguments, settings: Settings, errors: Console) -> int:
         + (f", {troubled} sources with problems" if troubled else "")
     )
     return 1 if counts[ArticleStatus.FAILED] or troubled else 0
+
+
+def _exclusion(arguments, settings: Settings, errors: Console) -> int:
+    """`audiocast exclude` / `include`: as an editor at the desk, in the OS user's name."""
+    import getpass
+
+    from audiocast.desk import exclusions
+
+    user = getpass.getuser()
+    if arguments.command == "exclude":
+        changed = exclusions.exclude(settings, arguments.episode_id, user, arguments.reason)
+        said = "excluded" if changed else "already excluded"
+    else:
+        changed = exclusions.include(settings, arguments.episode_id, user)
+        said = "included" if changed else "not excluded"
+        if exclusions.is_excluded(settings, arguments.episode_id):
+            said += " (still excluded by another source)"
+    errors.print(f"{arguments.episode_id}: {said}; `audiocast build` publishes it", markup=False)
+    return 0
+
+
+EXCLUDED = "excluded"  # `status`: an article excluded from the podcast, whatever sync says
+
+
+def _with_exclusions(rows: list[ArticleState], exclusions: Exclusions) -> list[ArticleState]:
+    """ROWS, those excluded (unless gone from the site) shown as EXCLUDED with who excluded
+    them and why; and a row for each excluded episode sync did not make."""
+    if not exclusions:
+        return rows
+    shown = []
+    for row in rows:
+        found = exclusions.of(row.episode_id, row.identity)
+        if found and row.status != ArticleStatus.REMOVED:
+            row = dataclasses.replace(
+                row, status=EXCLUDED, error=_why(found), updated_at=found[0].at
+            )
+        shown.append(row)
+    known = {row.episode_id for row in rows if row.episode_id} | {row.identity for row in rows}
+    others: dict[str, list[Exclusion]] = {}
+    for item in exclusions.rows:
+        if item.episode_id not in known and item.identity not in known:
+            others.setdefault(item.episode_id, []).append(item)
+    for episode_id, found in others.items():
+        first = found[0]
+        shown.append(ArticleState(
+            first.identity or "", "-", first.title, "", "", "", "", None, episode_id, EXCLUDED,
+            _why(found), 0, first.at,
+        ))  # fmt: skip
+    return shown
+
+
+def _why(found: list[Exclusion]) -> str:
+    """Who excluded it, and why: "excluded by anna: an advertisement"."""
+    return "; ".join(
+        f"excluded by {item.user_name or item.excluded_by}"
+        + (f": {item.reason}" if item.reason else "")
+        for item in found
+    )
 
 
 def _desk(arguments, settings: Settings, errors: Console) -> int:

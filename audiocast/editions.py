@@ -8,6 +8,7 @@ stage; it needs nothing of publish, and the pipeline turns what it gathers into 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -16,11 +17,12 @@ from audiocast.config import Edition, Settings, Show
 from audiocast.episode import store as store_files
 from audiocast.episode.identity import episode_guid
 from audiocast.episode.store import EpisodeStore
-from audiocast.errors import ArticleError, ConfigError
+from audiocast.errors import ArticleError, AudiocastError, ConfigError
 from audiocast.ingest import read_article
 from audiocast.ingest.stored import read_stored_articles
 from audiocast.model import Article
 from audiocast.script.edition import articles_in_language, each_once, edition_category, gathered
+from audiocast.state import STATE_FILE, read_exclusions
 
 DEFAULT_EDITION_SLUG = "daily"
 DEFAULT_EDITION_TITLE = "Главное за день"
@@ -91,7 +93,18 @@ def stored_articles(
 ) -> list[Article]:
     """The articles kept beside STORE's episodes that EDITION gathers at WHEN (see
     script.edition.gathered). One that cannot be read is left out, named in WARNINGS."""
-    paths = [store.folder / name / store_files.ARTICLE_FILE for name in store.episode_ids()]
+    # an article an editor took out of the podcast is not gathered into an edition either
+    try:
+        excluded = read_exclusions(store.folder / STATE_FILE).episode_ids
+    except sqlite3.Error as exc:
+        raise AudiocastError(
+            f"{store.folder / STATE_FILE}: cannot read which articles are excluded ({exc})"
+        ) from exc
+    paths = [
+        store.folder / name / store_files.ARTICLE_FILE
+        for name in store.episode_ids()
+        if name not in excluded
+    ]
     # an edition's own folder, or an episode made before articles were kept, has none
     problems: list[str] = []
     stored = read_stored_articles([path for path in paths if path.is_file()], problems)

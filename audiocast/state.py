@@ -1,10 +1,17 @@
 """What `audiocast sync` made from which version of which article: an SQLite database beside
-the episode store, so a run knows what is new, edited, unchanged, removed or failed."""
+the episode store, so a run knows what is new, edited, unchanged, removed or failed.
+
+It also holds what is excluded from the podcast (the `exclusions` table): the one list both
+the sync (which never voices an excluded article) and the build (which leaves its episode out
+of every feed and page) read. An episode is excluded while it has at least one row there; each
+row says who asked (`excluded_by`: an editor now; the site's own «Не озвучивать» mark later),
+so one source of exclusion lifting its row leaves the others standing.
+"""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,6 +40,17 @@ CREATE TABLE IF NOT EXISTS sources (
     error         TEXT,              -- why it could not be read then (down, refused…)
     gaps          TEXT               -- what of its listing could not be read, a line each
 );
+CREATE TABLE IF NOT EXISTS exclusions (
+    episode_id    TEXT NOT NULL,     -- the store's folder: what the build leaves out
+    identity      TEXT,              -- Article.identity when known: what sync does not voice
+    excluded_by   TEXT NOT NULL,     -- who asked: ExcludedBy (one row per asker)
+    title         TEXT NOT NULL,     -- the article's title then (for status and the journal)
+    user_name     TEXT NOT NULL,     -- the person, when a person asked ("" otherwise)
+    reason        TEXT NOT NULL,     -- why, in a line ("" when not said)
+    at            TEXT NOT NULL,     -- when (ISO 8601, UTC)
+    PRIMARY KEY (episode_id, excluded_by)
+);
+CREATE INDEX IF NOT EXISTS exclusions_identity ON exclusions(identity);
 """
 
 
@@ -46,6 +64,13 @@ class ArticleStatus(StrEnum):
 
 
 PENDING, DONE, FAILED, REMOVED = ArticleStatus  # the short names the module reads with
+
+
+class ExcludedBy(StrEnum):
+    """Who asked for an exclusion (stored as its value). A second asker (a WordPress post's
+    «Не озвучивать» meta, read by sync) gets a value of its own, and lifts only its own row."""
+
+    EDITOR = "editor"  # a person: at the desk, or with `audiocast exclude`
 
 
 class OutcomeStatus(StrEnum):
@@ -88,6 +113,72 @@ class ArticleState:
     error: str | None
     attempts: int
     updated_at: str
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """One asker's wish that an episode be left out of the podcast."""
+
+    episode_id: str
+    identity: str | None
+    excluded_by: str
+    title: str
+    user_name: str
+    reason: str
+    at: str
+
+
+class Exclusions:
+    """Every exclusion, looked up by episode id and by article identity (a dictionary each: the
+    desk looks up every one of 10,000 articles)."""
+
+    def __init__(self, rows: Iterable[Exclusion] = ()):
+        self.rows = tuple(rows)
+        self._by_episode: dict[str, list[Exclusion]] = {}
+        self._by_identity: dict[str, list[Exclusion]] = {}
+        for row in self.rows:
+            self._by_episode.setdefault(row.episode_id, []).append(row)
+            if row.identity:
+                self._by_identity.setdefault(row.identity, []).append(row)
+        self.episode_ids = frozenset(self._by_episode)
+        self.identities = frozenset(self._by_identity)
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    def covers(self, episode_id: str | None, identity: str | None = None) -> bool:
+        """Whether the episode EPISODE_ID, or the article IDENTITY, is excluded."""
+        return (episode_id is not None and episode_id in self._by_episode) or (
+            identity is not None and identity in self._by_identity
+        )
+
+    def of(self, episode_id: str | None, identity: str | None = None) -> list[Exclusion]:
+        """The exclusions of the episode EPISODE_ID and of the article IDENTITY."""
+        found = list(self._by_episode.get(episode_id, ())) if episode_id else []
+        if identity:
+            found += [row for row in self._by_identity.get(identity, ()) if row not in found]
+        return found
+
+
+def read_exclusions(path: Path) -> Exclusions:
+    """The exclusions in the state database at PATH, read only: none when there is no
+    database (a site that never synced: `audiocast episode` and `build`), which is not made.
+    A database that exists but cannot be read is an error (sqlite3.Error): leaving nothing out
+    then would publish again what editors took out."""
+    if not path.exists():
+        return Exclusions()
+    db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
+    try:
+        db.row_factory = sqlite3.Row
+        try:
+            rows = db.execute("SELECT * FROM exclusions ORDER BY at, episode_id").fetchall()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):  # made by a version before exclusions
+                return Exclusions()
+            raise
+        return Exclusions(Exclusion(**row) for row in rows)
+    finally:
+        db.close()
 
 
 class SyncState:
@@ -184,6 +275,48 @@ class SyncState:
             )
             for row in rows
         ]
+
+    def exclusions(self) -> Exclusions:
+        rows = self._db.execute("SELECT * FROM exclusions ORDER BY at, episode_id").fetchall()
+        return Exclusions(Exclusion(**row) for row in rows)
+
+    def exclude(
+        self,
+        episode_id: str,
+        identity: str | None,
+        by: str,
+        *,
+        title: str,
+        user: str = "",
+        reason: str = "",
+    ) -> bool:
+        """BY asks that EPISODE_ID (the article IDENTITY, when known) be left out of the
+        podcast. False when BY had asked already (that row is left as it was)."""
+        with self._transaction():
+            cursor = self._db.execute(
+                """INSERT INTO exclusions (episode_id, identity, excluded_by, title, user_name,
+                       reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT(episode_id, excluded_by) DO NOTHING""",
+                (episode_id, identity, by, title, user, reason, _now()),
+            )
+        return cursor.rowcount > 0
+
+    def include(self, episode_id: str, by: str) -> bool:
+        """BY's exclusion of EPISODE_ID lifted (others' stand). False when there was none."""
+        with self._transaction():
+            cursor = self._db.execute(
+                "DELETE FROM exclusions WHERE episode_id = ? AND excluded_by = ?",
+                (episode_id, by),
+            )
+        return cursor.rowcount > 0
+
+    def by_episode(self, episode_id: str) -> ArticleState | None:
+        """The article whose episode is EPISODE_ID, if sync made it."""
+        row = self._db.execute(
+            "SELECT * FROM articles WHERE episode_id = ? ORDER BY updated_at DESC LIMIT 1",
+            (episode_id,),
+        ).fetchone()
+        return ArticleState(**row) if row else None
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:

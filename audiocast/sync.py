@@ -1,5 +1,8 @@
 """`audiocast sync`: site sources → new and edited articles → episodes (on every core) →
 removed articles dropped → feeds and pages rebuilt. Safe to interrupt and to run again.
+An article excluded from the podcast (state.py's exclusions) is never voiced, edited or not,
+until it is included again; its version is still recorded, so an edit made meanwhile is voiced
+once it is back.
 
 Order of writes, so that a run killed at any moment leaves nothing broken: an episode is
 committed to the store atomically, then recorded in the state database; a killed run's
@@ -25,6 +28,7 @@ from pathlib import Path
 from typing import TextIO
 
 from audiocast.config import Settings
+from audiocast.episode import identity as episode_identity
 from audiocast.errors import AudiocastError, SourceError
 from audiocast.ingest.site import SiteArticle, read_source, still_published
 from audiocast.model import SITE_ID_PREFIX, Article
@@ -59,6 +63,7 @@ class SyncReport:
     gaps: list[str] = field(default_factory=list)  # listings a source would not give whole
     outcomes: list[Outcome] = field(default_factory=list)
     unchanged: int = 0
+    excluded: list[str] = field(default_factory=list)  # titles listed but left unvoiced
     removed: list[str] = field(default_factory=list)
     editions: list[Outcome] = field(default_factory=list)
     interrupted: bool = False
@@ -146,8 +151,10 @@ def sync_once(
 
 
 def _gather(settings: Settings, state: SyncState, report: SyncReport) -> list[SiteArticle]:
-    """Read every source; record what each lists now; return what needs an episode."""
+    """Read every source; record what each lists now; return what needs an episode (an
+    excluded article never does: its version is recorded, and voiced once it is included)."""
     pending: list[SiteArticle] = []
+    excluded = state.exclusions()
     for source in settings.sources:
         try:
             listing = read_source(source, settings)
@@ -165,7 +172,9 @@ def _gather(settings: Settings, state: SyncState, report: SyncReport) -> list[Si
                 article.identity, source.name, article.title, article.url, article.category,
                 item.modified.isoformat(), item.content_hash,
             )  # fmt: skip
-            if status == PENDING:
+            if excluded and excluded.covers(_episode_of(article), article.identity):
+                report.excluded.append(article.title)
+            elif status == PENDING:
                 pending.append(item)
             else:
                 report.unchanged += 1
@@ -177,6 +186,11 @@ def _gather(settings: Settings, state: SyncState, report: SyncReport) -> list[Si
                 error = str(exc)
         state.source_read(source.name, gaps=listing.gaps, error=error)
     return pending
+
+
+def _episode_of(article: Article) -> str:
+    """The episode id ARTICLE is (or would be) stored under: it follows from its identity."""
+    return episode_identity.episode_id(episode_identity.episode_guid(article))
 
 
 def _remove_missing(settings, state, source, listing, report) -> None:

@@ -443,7 +443,9 @@ def _generic(data: Any) -> str:
     note = ""
     if len(rows) > 60:
         rows, note = rows[:60], f"\n\n(and {len(rows) - 60} more in the file)"
-    return "| figure | value |\n|---|---|\n" + "\n".join(rows) + note
+    when = data.get("measured") or data.get("measured_at") if isinstance(data, dict) else None
+    head = _measured(when, data.get("machine", {})) + "\n\n" if when else ""
+    return head + "| figure | value |\n|---|---|\n" + "\n".join(rows) + note
 
 
 RENDERERS: dict[str, Callable[[Any], str]] = {

@@ -265,3 +265,21 @@ def test_bad_and_foreign_articles_are_left_out_none_left_fails(tmp_path, capsys)
     assert "error: editions: no edition 'weekly' (configured: daily)" in capsys.readouterr().err
     assert main([*site, "edition", "--at", "yesterday"]) == 2
     assert "--at 'yesterday': not an ISO 8601" in capsys.readouterr().err
+
+
+def test_an_excluded_article_is_not_gathered_into_an_edition(tmp_path, capsys):
+    (tmp_path / "audiocast.toml").write_text(SITE, encoding="utf-8")
+    site = ["--site", str(tmp_path)]
+    assert main([*site, "episode", *map(str, write_articles(tmp_path))]) == 0
+    made = dict(line.split("\t")[::2] for line in capsys.readouterr().out.splitlines())
+    budget = Path(next(f for f, t in made.items() if t == "Парламент принял бюджет")).name
+    assert main([*site, "exclude", budget, "--reason", "ошибка в цифрах"]) == 0
+
+    settings = load_settings(tmp_path)
+    warnings: list[str] = []
+    at = datetime(2026, 1, 28, 20, 0, tzinfo=BAKU)
+    gathered = Pipeline(settings).stored_articles(find_edition(settings), at, warnings)
+    assert [a.title for a in gathered] == ["Курс маната не изменился", "Выборы назначены на весну"]
+    assert main([*site, "include", budget]) == 0
+    gathered = Pipeline(settings).stored_articles(find_edition(settings), at, warnings)
+    assert "Парламент принял бюджет" in [a.title for a in gathered]

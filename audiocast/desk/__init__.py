@@ -7,5 +7,10 @@ middleware that lets no request past without a session and no unsafe one without
 store_view.py and articles.py (what the store and sync say about each article), changes.py and
 script_view.py (an article's script, and the written words it says otherwise), render.py (the
 pages, jinja2), views.py (the endpoints), app.py (wiring), server.py (uvicorn), commands.py (what
-the CLI calls).
+the CLI calls). roles.py (what only an editor may do), journal.py (who did what, for «Журнал»).
+The jobs (jobs.py, their public API): job_records.py (what is kept of each), job_arguments.py
+(what each kind takes), job_work.py and job_progress.py (what each kind does, and how far it
+is), job_queue.py (the queue, huey), job_runner.py (huey's consumer inside the desk);
+voicing.py (the voices an article may have, and the «start a job» form read) and jobs_views.py
+(«Задания», «Журнал» and POST /jobs/).
 """

@@ -14,8 +14,10 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -24,12 +26,13 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from audiocast.config import Settings
-from audiocast.desk import views
+from audiocast.desk import exclusion_views, jobs_views, lexicon_views, views
 from audiocast.desk.accounts import AccountStore
 from audiocast.desk.articles import ArticleIndex
 from audiocast.desk.auth import Accounts
 from audiocast.desk.cookies import SIGN_IN_PATH, CookiePolicy
 from audiocast.desk.gate import Gate
+from audiocast.desk.jobs import DeskJobs, JobRunner
 from audiocast.desk.render import STATIC_PREFIX, TEMPLATE_FOLDER, DeskPages
 from audiocast.desk.script_view import Scripts
 from audiocast.desk.store_view import StoreView
@@ -37,9 +40,13 @@ from audiocast.publish.pages import SitePages
 from audiocast.resources import bundled_dir
 from audiocast.state import STATE_FILE
 
+if TYPE_CHECKING:
+    from audiocast.speech.registry import EngineSet
+
 PUBLIC = (SIGN_IN_PATH,)
 PUBLIC_PREFIXES = (STATIC_PREFIX,)
 DESK_STATIC = "desk"  # /static/desk/…: the desk's own files, from templates/desk/static/
+JOBS_STOP_SECONDS = 20.0  # at shutdown, the job in hand has this long to finish (else: rerun)
 log = logging.getLogger("audiocast.desk")
 
 # every answer: no framing (clickjacking), no sniffing, no referrer to other sites, and only
@@ -62,17 +69,39 @@ def routes() -> list[Route]:
         Route("/", views.home, name="home"),
         Route("/articles/", views.article_list, name="articles"),
         Route("/articles/{episode_id}/", views.article, name="article"),
+        Route("/articles/{episode_id}/exclude", exclusion_views.exclude, methods=["POST"]),
+        Route("/articles/{episode_id}/include", exclusion_views.include, methods=["POST"]),
+        Route("/jobs/", jobs_views.jobs_page, methods=["GET"], name="jobs"),
+        Route("/jobs/", jobs_views.start_jobs, methods=["POST"], name="start_jobs"),
+        Route("/jobs/status.json", jobs_views.jobs_status, name="jobs_status"),
+        Route("/journal/", jobs_views.journal_page, name="journal"),
         Route(SIGN_IN_PATH, views.sign_in_form, methods=["GET"], name="sign_in_form"),
         Route(SIGN_IN_PATH, views.sign_in, methods=["POST"], name="sign_in"),
         Route("/logout/", views.sign_out, methods=["POST"], name="sign_out"),
         Route("/media/{episode_id}/episode.mp3", views.audio, name="audio"),
+        Route("/lexicon/", lexicon_views.lexicon_page, name="lexicon"),
+        Route("/lexicon/save", lexicon_views.save, methods=["POST"], name="lexicon_save"),
+        Route("/lexicon/delete", lexicon_views.delete, methods=["POST"], name="lexicon_delete"),
+        Route("/lexicon/sample", lexicon_views.sample, methods=["POST"], name="lexicon_sample"),
+        Route("/lexicon/sample", lexicon_views.sample_audio, methods=["GET"], name="sample_audio"),
         Route(STATIC_PREFIX + "{name:path}", views.static, name="static"),
     ]
 
 
-def create_app(settings: Settings, bind_host: str = "127.0.0.1", *, warm_up: bool = True):
+def create_app(
+    settings: Settings,
+    bind_host: str = "127.0.0.1",
+    *,
+    warm_up: bool = True,
+    run_jobs: bool = True,
+    queue_url: str | None = None,
+    engines: EngineSet | None = None,
+):
     """The desk for SETTINGS' site, listening on BIND_HOST (which decides the cookies' Secure
-    flag: cookies.py). WARM_UP makes the script pipeline in the background at start."""
+    flag: cookies.py). WARM_UP makes the script pipeline in the background at start. RUN_JOBS
+    runs the site's job consumer (job_runner.py) while the app runs: off, jobs are only queued
+    (they wait for a desk that runs them). QUEUE_URL: huey's queue (job_queue.make_huey);
+    ENGINES: the jobs' speech engines (tests; default: the real ones)."""
     site_pages = SitePages(settings.templates_dir, settings.show, settings.language)
     pages = DeskPages(
         settings.templates_dir, settings.show, settings.zone, site_pages.player_modules
@@ -81,17 +110,25 @@ def create_app(settings: Settings, bind_host: str = "127.0.0.1", *, warm_up: boo
     cookies = CookiePolicy(bind_host)
     scripts = Scripts(settings)
     store = StoreView(settings.episodes_dir, settings.cache_dir)
+    jobs = DeskJobs(settings, queue_url=queue_url, engines=engines)
+    runner = JobRunner(settings, jobs=jobs)
     desk = views.DeskContext(
         settings, accounts, cookies, pages, store,
         ArticleIndex(store, settings.episodes_dir / STATE_FILE), scripts,
-        _static_files(settings.templates_dir, site_pages),
+        _static_files(settings.templates_dir, site_pages), jobs, jobs.journal,
     )  # fmt: skip
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if warm_up:  # the store's first reading and the normalizer: not while an editor waits
             threading.Thread(target=_warm, args=(desk,), daemon=True).start()
-        yield
+        if run_jobs:
+            runner.start()  # returns at once: it consumes once it is the site's one consumer
+        try:
+            yield
+        finally:
+            if run_jobs:  # the job in hand may finish (JOBS_STOP_SECONDS); the loop is not held
+                await run_in_threadpool(runner.stop, JOBS_STOP_SECONDS)
 
     app = Starlette(
         routes=routes(),
@@ -99,6 +136,7 @@ def create_app(settings: Settings, bind_host: str = "127.0.0.1", *, warm_up: boo
         lifespan=lifespan,
     )
     app.state.desk = desk
+    app.state.job_runner = runner
     app.add_middleware(Gate, accounts=accounts, cookies=cookies, public=PUBLIC,
                        public_prefixes=PUBLIC_PREFIXES, refuse=pages.error)  # fmt: skip
     app.add_middleware(SecurityHeaders)

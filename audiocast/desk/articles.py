@@ -4,11 +4,13 @@ store, one row each, with where it stands; searched, filtered and cut into pages
 Sync's state says what happened to each post (pending, done, failed with its reason, removed);
 the store says what exists. A row of sync whose episode the store cannot read is failed, with
 the store's reason; an episode in the store that sync never made (`audiocast episode`, an
-edition) is a voiced row of its own.
+edition) is a voiced row of its own. An article excluded from the podcast (exclusions.py) is
+«исключена», whatever sync says of it, unless it is gone from the site.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import threading
@@ -21,7 +23,15 @@ from pathlib import Path
 
 from audiocast.desk.store_view import MAX_AGE, Snapshot, StoreView
 from audiocast.publish.catalogue import PublishedEpisode
-from audiocast.state import ArticleState, ArticleStatus, SyncState
+from audiocast.state import (
+    ArticleState,
+    ArticleStatus,
+    ExcludedBy,
+    Exclusion,
+    Exclusions,
+    SyncState,
+    read_exclusions,
+)
 
 PAGE_SIZE = 50
 _LONG_AGO = datetime(1970, 1, 1, tzinfo=UTC)
@@ -32,6 +42,7 @@ class Status(StrEnum):
     PENDING = "pending"
     FAILED = "failed"
     REMOVED = "removed"
+    EXCLUDED = "excluded"
 
 
 STATUS_LABELS = {
@@ -39,7 +50,32 @@ STATUS_LABELS = {
     Status.PENDING: "ждёт озвучки",
     Status.FAILED: "ошибка",
     Status.REMOVED: "снята с сайта",
+    Status.EXCLUDED: "исключена",
 }
+# who excluded it, as the article's page says it
+EXCLUDED_BY_LABELS = {ExcludedBy.EDITOR.value: "редактор"}
+
+
+@dataclass(frozen=True)
+class Excluded:
+    """One asker's exclusion of the article, as its page shows it."""
+
+    by: str  # state.ExcludedBy's value
+    user: str  # the person ("" when not a person)
+    reason: str
+    when: datetime
+
+    @property
+    def label(self) -> str:
+        return EXCLUDED_BY_LABELS.get(self.by, self.by)
+
+    @property
+    def by_editor(self) -> bool:
+        return self.by == ExcludedBy.EDITOR
+
+
+def excluded(rows: list[Exclusion]) -> tuple[Excluded, ...]:
+    return tuple(Excluded(r.excluded_by, r.user_name, r.reason, _moment(r.at)) for r in rows)
 
 
 @dataclass(frozen=True)
@@ -51,10 +87,16 @@ class ArticleRow:
     when: datetime  # published, or the source's last change
     source: str  # the [[sources]] name ("" for an episode made by hand)
     episode: PublishedEpisode | None  # its episode in the store, if there is one
+    exclusions: tuple[Excluded, ...] = ()  # who keeps it out of the podcast (none: nobody)
 
     @property
     def label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def excluded_by_editor(self) -> bool:
+        """Whether an editor excluded it (and so an editor can include it back)."""
+        return any(item.by_editor for item in self.exclusions)
 
 
 @dataclass(frozen=True)
@@ -98,10 +140,17 @@ class ArticleIndex:
         with self._lock:
             made = self._made
             if made is None or made[0] is not snapshot or made[1] != stamp:
-                rows = article_rows(snapshot, sync_states(self.state_path))
+                rows = article_rows(
+                    snapshot, sync_states(self.state_path), read_exclusions(self.state_path)
+                )
                 by_episode = {row.episode.episode_id: row for row in rows if row.episode}
                 made = self._made = (snapshot, stamp, rows, by_episode)
             return made[0], made[2], made[3]
+
+    def forget(self) -> None:
+        """Make the rows again at the next page (after a change this process made)."""
+        with self._lock:
+            self._made = None
 
 
 def sync_states(path: Path) -> list[ArticleState]:
@@ -128,20 +177,29 @@ def _database_stamp(path: Path) -> tuple:
     return tuple(stamp)
 
 
-def article_rows(snapshot: Snapshot, states: Iterable[ArticleState]) -> list[ArticleRow]:
-    """Every row, newest first."""
+def article_rows(
+    snapshot: Snapshot, states: Iterable[ArticleState], exclusions: Exclusions | None = None
+) -> list[ArticleRow]:
+    """Every row, newest first; those EXCLUSIONS name are excluded."""
+    exclusions = exclusions or Exclusions()
     rows = []
     claimed: set[str] = set()
     for state in states:
         episode = snapshot.episodes.get(state.episode_id or "")
         if episode is not None:
             claimed.add(episode.episode_id)
-        rows.append(_state_row(state, episode, snapshot.broken))
+        row = _state_row(state, episode, snapshot.broken)
+        if exclusions:
+            row = _with_exclusions(row, exclusions.of(state.episode_id, state.identity))
+        rows.append(row)
         if state.episode_id in snapshot.broken:
             claimed.add(state.episode_id)
     for episode in snapshot.episodes.values():
         if episode.episode_id not in claimed:
-            rows.append(_episode_row(episode))
+            row = _episode_row(episode)
+            if exclusions:
+                row = _with_exclusions(row, exclusions.of(episode.episode_id))
+            rows.append(row)
     for episode_id, reason in snapshot.broken.items():
         if episode_id not in claimed:
             rows.append(
@@ -168,6 +226,16 @@ def _state_row(
             )
     when = episode.published if episode is not None else _moment(state.modified)
     return ArticleRow(state.title, state.category, status, error, when, state.source, episode)
+
+
+def _with_exclusions(row: ArticleRow, rows: list[Exclusion]) -> ArticleRow:
+    """ROW, excluded when ROWS say so (an article gone from the site stays «снята с сайта»)."""
+    if not rows:
+        return row
+    if row.status is Status.REMOVED:
+        return dataclasses.replace(row, exclusions=excluded(rows))
+    # a failure of sync's is no matter while it is out: sync does not try it again
+    return dataclasses.replace(row, status=Status.EXCLUDED, error="", exclusions=excluded(rows))
 
 
 def _episode_row(episode: PublishedEpisode) -> ArticleRow:

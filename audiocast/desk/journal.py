@@ -40,6 +40,7 @@ EDITION_MADE = "edition made"
 BUILT = "built"
 SYNCED = "synced"
 EXCLUDED = "excluded"
+INCLUDED = "included"
 LEXICON_CHANGE = "lexicon change"
 PUBLISHED = "published"
 

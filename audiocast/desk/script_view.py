@@ -5,6 +5,10 @@ written from it by the same Pipeline.script() that `audiocast script` and every 
 with the site's templates and lexicon as they are now (so an editor sees what a re-voicing
 would say). Nothing is synthesized. The pipeline is made once, on first use (its normalizer
 takes a second to load), and scripts are kept for the articles asked for most recently.
+
+The site's lexicon can change while the desk runs (its «Словарь» page, or a hand edit): each
+request looks at the lexicon's files (a stat each), and when they have changed the pipeline's
+normalizers are made again from them and no script kept from before is shown.
 """
 
 from __future__ import annotations
@@ -60,7 +64,8 @@ class Scripts:
         self.settings = settings
         self._pipeline: Pipeline | None = None
         self._lock = threading.Lock()  # one normalizer: one sentence at a time
-        self._kept: OrderedDict[tuple[str, str], ScriptView] = OrderedDict()
+        self._kept: OrderedDict[tuple[str, str, tuple], ScriptView] = OrderedDict()
+        self._lexicon: tuple | None = None  # lexicon_stamp of the pipeline's normalizers
 
     def for_episode(self, folder: Path) -> ScriptView:
         path = folder / store_files.ARTICLE_FILE
@@ -71,7 +76,8 @@ class Scripts:
                               "или сделан старой версией).")  # fmt: skip
         except OSError as exc:
             return ScriptView((), f"Текст статьи не прочитать: {exc.strerror}.")
-        key = (str(path), f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}")
+        lexicon = lexicon_stamp(self.settings)
+        key = (str(path), f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}", lexicon)
         with self._lock:
             if key in self._kept:
                 self._kept.move_to_end(key)
@@ -96,11 +102,40 @@ class Scripts:
         return ScriptView(tuple(_lines(script)))
 
     def _ready(self) -> Pipeline:
+        """The pipeline, its normalizers made from the lexicon files as they are now."""
+        stamp = lexicon_stamp(self.settings)
         if self._pipeline is None:
             from audiocast.pipeline import Pipeline  # numpy and the normalizer: not at start-up
 
             self._pipeline = Pipeline(self.settings)
+            self._lexicon = stamp
+        elif stamp != self._lexicon:
+            from audiocast.script.normalize import Normalizers
+
+            self._pipeline.normalizers = Normalizers(self.settings.lexicon, self.settings.language)
+            self._lexicon = stamp
         return self._pipeline
+
+
+def lexicon_stamp(settings: Settings) -> tuple:
+    """Changes whenever SETTINGS' lexicon does: the setting itself, and the size, time and
+    inode of its file, or of its folder and each file in it (a file written atomically is a
+    new inode)."""
+    configured = settings.lexicon
+    if configured is None:
+        return (None,)
+    paths = [configured]
+    if configured.is_dir():
+        paths += sorted(p for p in configured.iterdir() if p.suffix in (".toml", ".csv"))
+    return (str(configured), *((p.name, _stat(p)) for p in paths))
+
+
+def _stat(path: Path) -> tuple | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
 def _lines(script: Script) -> list[ScriptLine]:

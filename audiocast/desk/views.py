@@ -23,9 +23,12 @@ from audiocast.desk import articles as listing
 from audiocast.desk import csrf
 from audiocast.desk.auth import FAILURE_WINDOW, Accounts
 from audiocast.desk.cookies import SIGN_IN_PATH, CookiePolicy
+from audiocast.desk.jobs import DeskJobs
+from audiocast.desk.journal import Journal
 from audiocast.desk.render import DeskPages
 from audiocast.desk.script_view import Scripts
 from audiocast.desk.store_view import StoreView, episode_details
+from audiocast.desk.voicing import article_voicing
 from audiocast.episode import store as store_files
 from audiocast.publish.pages import linkable
 
@@ -45,6 +48,8 @@ class DeskContext:
     articles: listing.ArticleIndex
     scripts: Scripts
     static: dict[str, Path | bytes]  # name under /static/ → its file, or bytes made at start
+    jobs: DeskJobs  # jobs.enqueue(kind, arguments, user.name): jobs.py
+    journal: Journal  # journal.record(user.name, action, subject, detail): journal.py
 
 
 def _desk(request: Request) -> DeskContext:
@@ -84,9 +89,13 @@ def article(request: Request) -> Response:
             "Такого выпуска в хранилище нет: он удалён или адрес набран с ошибкой.",
         )  # fmt: skip
     script = desk.scripts.for_episode(row.episode.folder)
+    view = _row_view(row, desk)
+    voicing = None  # the «Озвучить» form: editors only (POST /jobs/ refuses anyone else)
+    if request.state.user.is_editor:
+        voicing = article_voicing(desk.settings, row.episode, view["episode"]["voice"])
     return desk.pages.page(
         request, "article.html.j2", section="articles",
-        view=_row_view(row, desk), script=script,
+        view=view, script=script, voicing=voicing,
     )  # fmt: skip
 
 

@@ -32,6 +32,9 @@ _STAGING = ".staging-"
 _OLD = ".old-"
 # not audiocast/sync.py's lock file: a sync holds that one while its workers commit
 COMMIT_LOCK_FILE = ".audiocast-commit.lock"
+# staging folders this process is building in, from any thread: not a dead run's, though their
+# pid is ours (the desk reads the store, which recovers it, while its jobs write to it)
+_BUILDING: set[str] = set()
 
 
 class EpisodeStore:
@@ -44,6 +47,7 @@ class EpisodeStore:
         """A fresh, empty hidden folder to build EPISODE_ID in."""
         path = self.folder / f"{_STAGING}{episode_id}-{os.getpid()}"
         shutil.rmtree(path, ignore_errors=True)
+        _BUILDING.add(os.path.realpath(path))
         path.mkdir()
         return path
 
@@ -56,12 +60,14 @@ class EpisodeStore:
                 shutil.rmtree(old, ignore_errors=True)
                 os.replace(final, old)
             os.replace(staging, final)
+            _BUILDING.discard(os.path.realpath(staging))
             shutil.rmtree(old, ignore_errors=True)
             _fsync_dir(self.folder)
         return final
 
     def discard(self, staging: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
+        _BUILDING.discard(os.path.realpath(staging))
 
     def episode_ids(self) -> list[str]:
         return sorted(
@@ -84,7 +90,11 @@ class EpisodeStore:
         for path in self.folder.iterdir():
             if path.name.startswith(_OLD):
                 olds.append(path)
-            elif path.name.startswith(_STAGING) and not _owner_alive(path.name):
+            elif (
+                path.name.startswith(_STAGING)
+                and os.path.realpath(path) not in _BUILDING
+                and not _owner_alive(path.name)
+            ):
                 shutil.rmtree(path, ignore_errors=True)
         if not olds:
             return

@@ -13,6 +13,13 @@ renamed into place (audio first, then the pages and feeds that point at it), and
 files removed. A broken store entry (see catalogue.py) is republished from its last published
 copy; a store that is missing, or empty while public/ publishes episodes, stops the build
 before anything is written.
+
+Episodes excluded from the podcast (the sync state database's exclusions, state.py) are left
+out as if the store did not hold them: out of the feeds, the Episode Lists and the Podcast
+List's counts, and their published files go with the other stale ones. Every fingerprint that
+depends on which episodes a page lists changes with them; the store keeps their files, so an
+episode included again is published again as it was, same GUID, nothing voiced. Without a
+state database (`audiocast episode` and `build` alone) nothing is excluded, and none is made.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -46,6 +54,7 @@ from audiocast.publish.feeds import base_url_warnings, check_show, feed_xml, sho
 from audiocast.publish.layout import Layout, check_site, layout_for
 from audiocast.publish.pages import ShowCard, SitePages, list_pages, player_item
 from audiocast.publish.write import MANIFEST, Copied, Rendered, load_manifest, write_outputs
+from audiocast.state import STATE_FILE, read_exclusions
 
 PLAYER_DATA_FILE = "episode.json"  # public/episodes/<id>/episode.json: what the player needs
 
@@ -66,6 +75,7 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # episodes left out: they cannot be read
     feeds: list[FeedSummary] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)  # stored episodes left out (their ids)
 
 
 @dataclass(frozen=True)
@@ -85,9 +95,11 @@ def build(settings: Settings) -> BuildReport:
     previous = load_manifest(settings.public_dir)
     copied_from = {path: entry[0] for path, entry in previous.items() if entry}
     cache = CatalogueCache(settings.cache_dir / CACHE_FILE, settings.episodes_dir)
-    catalogue = read_catalogue(settings.episodes_dir, copied_from, cache)
+    stored = read_catalogue(settings.episodes_dir, copied_from, cache)
+    excluded = _excluded(settings)
+    catalogue = stored.without(excluded)
     episodes, problems = _keep_broken(catalogue, settings.public_dir)
-    _refuse_an_empty_store(settings, episodes, catalogue, previous)
+    _refuse_an_empty_store(settings, episodes, stored, previous)
     if not settings.shows:  # the default shows: one per language, but only those with episodes
         shows = shows[:1] + tuple(s for s in shows[1:] if episodes_of(s, episodes))
     plan = _plan(settings, shows, episodes, pages)
@@ -95,7 +107,19 @@ def build(settings: Settings) -> BuildReport:
     return BuildReport(
         settings.public_dir, written.written, written.unchanged, written.removed,
         warnings=plan.warnings, problems=problems, feeds=plan.feeds,
+        excluded=sorted(excluded & ({e.episode_id for e in stored.episodes} | set(stored.broken))),
     )  # fmt: skip
+
+
+def _excluded(settings: Settings) -> frozenset[str]:
+    """The ids of the episodes excluded from the podcast (none without a state database)."""
+    path = settings.episodes_dir / STATE_FILE
+    try:
+        return read_exclusions(path).episode_ids
+    except sqlite3.Error as exc:
+        raise PublishError(
+            f"{path}: cannot read which episodes are excluded ({exc}): nothing was built or removed"
+        ) from exc
 
 
 def _keep_broken(
@@ -121,8 +145,10 @@ def _refuse_an_empty_store(
     settings: Settings, episodes: list, catalogue: Catalogue, previous: dict[str, list]
 ) -> None:
     """An empty store while public/ publishes episodes is an unmounted volume or a wrong
-    folder far more often than a site that removed every episode: refuse, say how to mean it."""
-    if episodes or catalogue.broken:
+    folder far more often than a site that removed every episode: refuse, say how to mean it.
+    CATALOGUE is the store's, before exclusions: a store whose every episode is excluded is not
+    empty, and publishes nothing."""
+    if episodes or catalogue.episodes or catalogue.broken:
         return
     published = sum(1 for path in previous if path.endswith("/" + PUBLISHED_RECORD))
     if published:

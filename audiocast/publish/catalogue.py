@@ -21,6 +21,7 @@ import json
 import math
 import os
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -117,6 +118,17 @@ class Catalogue:
     episodes: list[PublishedEpisode]  # newest first
     problems: list[str]  # one line for each episode that could not be read (and is left out)
     broken: dict[str, str] = field(default_factory=dict)  # episode id → why it is broken
+
+    def without(self, excluded: AbstractSet[str]) -> Catalogue:
+        """The catalogue less the episodes EXCLUDED names (ids excluded from the podcast:
+        state.py), broken ones included: an excluded entry is not republished either."""
+        if not excluded:
+            return self
+        episodes = [e for e in self.episodes if e.episode_id not in excluded]
+        broken = {key: why for key, why in self.broken.items() if key not in excluded}
+        if len(episodes) == len(self.episodes) and len(broken) == len(self.broken):
+            return self
+        return Catalogue(episodes, list(broken.values()), broken)
 
 
 Signatures = dict[str, str]  # a published path → the signature of the file it was copied from

@@ -18,6 +18,7 @@ import csv
 import re
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from audiocast.errors import ConfigError
@@ -60,6 +61,12 @@ class Lexicon:
         written = match.group(0)
         spoken = self._exact.get(written)
         return spoken if spoken is not None else self._folded[written.lower()]
+
+
+def match_key(written: str) -> str:
+    """What a Lexicon knows the entry WRITTEN by: itself for an acronym (matched in capitals
+    only), its lower case otherwise. Two entries with one key are one entry, the later winning."""
+    return written if _is_acronym(written) else written.lower()
 
 
 def _is_acronym(written: str) -> bool:
@@ -113,40 +120,71 @@ def stress_from_plus(spoken: str) -> str:
 
 
 def read_lexicon(path: Path) -> dict[str, str]:
-    """The entries of one lexicon file; every bad entry is reported, one line each."""
+    """The entries of one lexicon file, stress as U+0301; every bad entry is reported, one line
+    each."""
+    return {written: stress_from_plus(spoken) for written, spoken in lexicon_entries(path).items()}
+
+
+def lexicon_entries(path: Path, text: str | None = None) -> dict[str, str]:
+    """The entries of one lexicon file as written in it (the spoken forms keep their "+"), by
+    the rules every lexicon is read with; every bad entry is reported, one line each. TEXT: the
+    file's content to check instead of PATH's (the desk checks a file before it writes it)."""
     problems: list[str] = []
     if path.suffix == ".csv":
-        rows = _csv_rows(path, problems)
+        rows = _csv_rows(path, problems, text)
     elif path.suffix == ".toml":
-        rows = _toml_rows(path, problems)
+        rows = _toml_rows(path, problems, text)
     else:
         raise ConfigError(f"{path}: a lexicon is a .toml or .csv file")
     entries: dict[str, str] = {}
     for where, written, spoken in rows:
-        problem = _entry_problem(written, spoken)
+        problem = check_entry(written, spoken)
         if problem or not isinstance(written, str) or not isinstance(spoken, str):
             problems.append(f"{path}: {where}: {problem}")
             continue
-        entries[written.strip()] = stress_from_plus(spoken.strip())
+        entries[written.strip()] = spoken.strip()
     if problems:
         raise ConfigError("\n".join(problems))
     return entries
 
 
-def _entry_problem(written, spoken) -> str | None:
+@dataclass(frozen=True)
+class EntryProblem:
+    """Why one entry cannot be used: FIELD is the form at fault, CODE the rule it breaks."""
+
+    field: str  # "written" | "spoken"
+    code: str  # "empty" | "stray-plus"
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def check_entry(written: object, spoken: object) -> EntryProblem | None:
+    """What is wrong with the entry WRITTEN = SPOKEN (SPOKEN with its "+" marks), or None."""
     if not isinstance(written, str) or not written.strip():
-        return "the written form is empty"
+        return EntryProblem("written", "empty", "the written form is empty")
     if not isinstance(spoken, str) or not spoken.strip():
-        return f"entry {written!r}: the spoken form must be a non-empty string, got {spoken!r}"
+        return EntryProblem(
+            "spoken",
+            "empty",
+            f"entry {written!r}: the spoken form must be a non-empty string, got {spoken!r}",
+        )
     stray = re.search(rf"\+(?![{_VOWELS}])", spoken)
     if stray:
-        return f"entry {written!r}: '+' marks stress and must stand right before a vowel"
+        return EntryProblem(
+            "spoken",
+            "stray-plus",
+            f"entry {written!r}: '+' marks stress and must stand right before a vowel",
+        )
     return None
 
 
-def _toml_rows(path: Path, problems: list[str]) -> list[tuple[str, object, object]]:
+def _toml_rows(
+    path: Path, problems: list[str], text: str | None = None
+) -> list[tuple[str, object, object]]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8") if text is None else text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
     for key in data.keys() - {"words"}:
@@ -158,9 +196,13 @@ def _toml_rows(path: Path, problems: list[str]) -> list[tuple[str, object, objec
     return [(f"[words] {written!r}", written, spoken) for written, spoken in words.items()]
 
 
-def _csv_rows(path: Path, problems: list[str]) -> list[tuple[str, object, object]]:
+def _csv_rows(
+    path: Path, problems: list[str], text: str | None = None
+) -> list[tuple[str, object, object]]:
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        if text is None:
+            text = path.read_text(encoding="utf-8-sig")
+        lines = text.removeprefix("\ufeff").splitlines()
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8: {exc}") from exc
     rows: list[tuple[str, object, object]] = []
@@ -180,10 +222,10 @@ def load_lexicons(site_lexicon: Path | None, site_language: str) -> dict[str, Le
     """Per language: the bundled lexicon extended by the site's. Read and checked at once, so a
     bad entry stops the run before any work."""
     by_language: dict[str, dict[str, str]] = {}
-    sources = [_language_files(bundled_dir("templates") / "lexicon")]
+    sources = [language_files(bundled_lexicon_folder())]
     if site_lexicon is not None:
         if site_lexicon.is_dir():
-            sources.append(_language_files(site_lexicon))
+            sources.append(language_files(site_lexicon))
         elif site_lexicon.is_file():
             sources.append({site_language: [site_lexicon]})
         else:
@@ -195,7 +237,12 @@ def load_lexicons(site_lexicon: Path | None, site_language: str) -> dict[str, Le
     return {language: Lexicon(entries) for language, entries in by_language.items()}
 
 
-def _language_files(folder: Path) -> dict[str, list[Path]]:
+def bundled_lexicon_folder() -> Path:
+    """templates/lexicon/: the bundled `<language>.toml` files, never edited by a site."""
+    return bundled_dir("templates") / "lexicon"
+
+
+def language_files(folder: Path) -> dict[str, list[Path]]:
     """`ru.toml`, `ru.csv`, `az.toml`… in FOLDER, by language (TOML first, CSV over it)."""
     found: dict[str, list[Path]] = {}
     if not folder.is_dir():
