@@ -514,6 +514,8 @@ def _status(arguments, settings: Settings, errors: Console) -> int:
         fields = (row.status, row.title, row.source, row.episode_id or "-", row.updated_at)
         print("\t".join(fields + ((row.error,) if row.error else ())))
     counts = {s: sum(r.status == s for r in rows) for s in order}
+    if not counts[EXCLUDED]:  # the line scripts read stays as it was where nothing is excluded
+        del counts[EXCLUDED]
     print(
         ", ".join(f"{count} {status}" for status, count in counts.items())
         + (f", {troubled} sources with problems" if troubled else "")
