@@ -4,6 +4,8 @@ and one real episode built once per test session from the site-shaped HTML page.
 from __future__ import annotations
 
 import dataclasses
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,13 @@ from audiocast.config import Settings, load_settings
 from audiocast.pipeline import EpisodeResult, Pipeline
 from audiocast.speech.espeak import EspeakEngine
 from audiocast.speech.registry import EngineSet
+
+# This machine (and so CI) sets PYTHONDONTWRITEBYTECODE: every test process, each xdist worker
+# and each `python -m audiocast` a test starts, would then compile the package and rewrite the
+# tests' asserts anew (4 of a worker's 8 s before its first test). They keep compiled files in
+# __pycache__ instead (ignored by git); this runs before the workers are started.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ARTICLES = FIXTURES / "articles"

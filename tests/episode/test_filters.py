@@ -4,15 +4,23 @@ scipy.signal took 0.7–0.9 s of every command's start), and K-weighting against
 from __future__ import annotations
 
 import numpy as np
-import pyloudnorm
 import pytest
-from scipy.signal import lfilter
 
 from audiocast.episode.filters import BiquadCascade
 from audiocast.episode.loudness import integrated_loudness, k_weighting
 
 
+# the references are imported by the tests that use them, not by every xdist worker that only
+# collects this file (scipy.signal and pyloudnorm take about a second)
+def lfilter(b, a, x) -> np.ndarray:
+    from scipy.signal import lfilter as scipy_lfilter
+
+    return scipy_lfilter(b, a, x)
+
+
 def _pyloudnorm_k_weighting(rate: int) -> tuple[np.ndarray, np.ndarray]:
+    import pyloudnorm
+
     shelf = pyloudnorm.IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, rate, "high_shelf")
     high_pass = pyloudnorm.IIRfilter(0.0, 0.5, 38.0, rate, "high_pass")
     return np.convolve(shelf.b, high_pass.b), np.convolve(shelf.a, high_pass.a)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pyloudnorm
 import pytest
 
 from audiocast.episode.loudness import (
@@ -29,6 +28,8 @@ def speech() -> tuple[np.ndarray, int]:
 
 
 def test_integrated_loudness_agrees_with_pyloudnorm(speech):
+    import pyloudnorm  # here, not when a worker collects the file: it imports scipy
+
     samples, rate = speech
     reference = pyloudnorm.Meter(rate).integrated_loudness(samples / 32768.0)
     assert integrated_loudness(samples, rate) == pytest.approx(reference, abs=0.01)
