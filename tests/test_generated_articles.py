@@ -44,8 +44,9 @@ SPECIALS = [
     "Кремль", "Bakı", "ﷺ", "👩‍👩‍👧", "\u0301",
 ]  # fmt: skip
 RATE = 22_050
-# CI runs the same examples every time; AUDIOCAST_EXPLORE=N runs N new random ones (and a
-# tenth as many through real speech), to look further
+# CI runs the same 80 examples every time (150 cost the suite's two-minute budget 6 s more);
+# AUDIOCAST_EXPLORE=N runs N new random ones (and a tenth as many through real speech), to look
+# further
 EXPLORE = int(os.environ.get("AUDIOCAST_EXPLORE", "0"))
 RUNS = {
     "deadline": None,
@@ -173,7 +174,7 @@ def _check_published(settings, article) -> None:
     assert "javascript:" not in page.split("<main", 1)[1].lower().replace("javascript:alert", "")
 
 
-@settings(max_examples=EXPLORE or 150, **RUNS)
+@settings(max_examples=EXPLORE or 80, **RUNS)
 @given(kind=formats, value=fields)
 def test_a_generated_article_is_an_episode_or_one_line(pipeline, kind, value):
     with tempfile.TemporaryDirectory() as temporary:
