@@ -173,7 +173,7 @@ def _desk_parser(commands) -> None:
     desk.add_argument("--host", default="127.0.0.1", help="address (default: 127.0.0.1)")
     desk.add_argument("--port", type=int, default=8700, help="port (default: 8700; 0: any)")
     desk.set_defaults(run=_desk)
-    desk_commands = desk.add_subparsers(dest="desk_command", metavar="{user}")
+    desk_commands = desk.add_subparsers(dest="desk_command", metavar="{user,token}")
     user = desk_commands.add_parser("user", help="the desk's accounts")
     users = user.add_subparsers(dest="user_command", required=True)
     add = users.add_parser(
@@ -190,6 +190,16 @@ def _desk_parser(commands) -> None:
     remove.add_argument("name")
     users.add_parser("list", help="the users: name, role, created, last seen")
     user.set_defaults(run=_desk_user)
+    token = desk_commands.add_parser("token", help="API tokens for /api/ (one per caller)")
+    tokens = token.add_subparsers(dest="token_command", required=True)
+    token_add = tokens.add_parser("add", help="a new token for USER, printed once")
+    token_add.add_argument("name", metavar="USER")
+    token_add.add_argument("--label", default="", help="what the token is for (e.g. wordpress)")
+    token_list = tokens.add_parser("list", help="id, user, label, created, last used; no secrets")
+    token_list.add_argument("name", metavar="USER", nargs="?")
+    token_revoke = tokens.add_parser("revoke", help="revoke token ID (from `desk token list`)")
+    token_revoke.add_argument("id", metavar="ID")
+    token.set_defaults(run=_desk_token)
 
 
 def _episode(arguments, settings: Settings, errors: Console) -> int:
@@ -587,6 +597,22 @@ def _desk(arguments, settings: Settings, errors: Console) -> int:
     return start_desk(
         settings, arguments.host, arguments.port, lambda line: errors.print(line, markup=False)
     )
+
+
+def _desk_token(arguments, settings: Settings, errors: Console) -> int:
+    from audiocast.desk import commands
+
+    if arguments.token_command == "add":
+        token, said = commands.add_token(settings, arguments.name, arguments.label)
+        print(token)  # the only time it is shown: standard output, for a script to keep
+    elif arguments.token_command == "list":
+        for line in commands.token_lines(settings, arguments.name):
+            print(line)
+        return 0
+    else:
+        said = commands.revoke_token(settings, arguments.id)
+    errors.print(said, markup=False)
+    return 0
 
 
 def _desk_user(arguments, settings: Settings, errors: Console) -> int:

@@ -115,8 +115,11 @@ class AccountStore:
             return cursor.rowcount == 1
 
     def remove_user(self, name: str) -> bool:
+        """Removes NAME with their sessions and API tokens (api_tokens.py), if any."""
         with self._transaction() as db:
             db.execute("DELETE FROM desk_sessions WHERE user_name = ?", (name,))
+            if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'desk_api_tokens'").fetchone():
+                db.execute("DELETE FROM desk_api_tokens WHERE user_name = ?", (name,))
             return db.execute("DELETE FROM desk_users WHERE name = ?", (name,)).rowcount == 1
 
     def last_seen(self) -> dict[str, float]:

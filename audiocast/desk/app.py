@@ -26,7 +26,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from audiocast.config import Settings
-from audiocast.desk import exclusion_views, jobs_views, lexicon_views, views
+from audiocast.desk import api, exclusion_views, jobs_views, lexicon_views, views
 from audiocast.desk.accounts import AccountStore
 from audiocast.desk.articles import ArticleIndex
 from audiocast.desk.auth import Accounts
@@ -84,6 +84,7 @@ def routes() -> list[Route]:
         Route("/lexicon/delete", lexicon_views.delete, methods=["POST"], name="lexicon_delete"),
         Route("/lexicon/sample", lexicon_views.sample, methods=["POST"], name="lexicon_sample"),
         Route("/lexicon/sample", lexicon_views.sample_audio, methods=["GET"], name="sample_audio"),
+        *api.routes(),
         Route(STATIC_PREFIX + "{name:path}", views.static, name="static"),
     ]
 

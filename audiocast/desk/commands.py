@@ -1,4 +1,5 @@
-"""What `audiocast desk` and `audiocast desk user …` do; cli.py only parses and prints.
+"""What `audiocast desk`, `audiocast desk user …` and `audiocast desk token …` do; cli.py only
+parses and prints.
 
 A password is never an argument (it would sit in the shell's history and in `ps`): it is typed
 twice at a terminal, or read as one line from standard input when that is not a terminal
@@ -60,7 +61,7 @@ def change_password(settings: Settings, name: str, stdin: TextIO | None = None) 
 
 def remove_user(settings: Settings, name: str) -> str:
     accounts_of(settings).remove(name)
-    return f"user {name} removed; their sessions have ended"
+    return f"user {name} removed; their sessions have ended and their API tokens are revoked"
 
 
 def user_lines(settings: Settings) -> list[str]:
@@ -69,6 +70,38 @@ def user_lines(settings: Settings) -> list[str]:
         "\t".join((user.name, user.role, _when(user.created_at), _when(user.last_seen)))
         for user in accounts_of(settings).summaries()
     ]
+
+
+def _tokens(settings: Settings):
+    from audiocast.desk.api_tokens import TokenStore
+
+    return TokenStore(settings.episodes_dir / STATE_FILE)
+
+
+def add_token(settings: Settings, name: str, label: str = "") -> tuple[str, str]:
+    """A new API token for NAME: (the token, shown once; what to say on standard error)."""
+    token_id, token = _tokens(settings).add(name, label)
+    return token, f"API token {token_id} added for {name}: it is shown only now, keep it safe"
+
+
+def token_lines(settings: Settings, name: str | None = None) -> list[str]:
+    """A line per API token, tab-separated: id, user, label (or "-"), created, last used (or
+    "-"). Never the token itself: the database does not have it."""
+    if name is not None:
+        check_name(name)
+    return [
+        "\t".join((str(t.id), t.user_name, t.label or "-", _when(t.created_at),
+                   _when(t.last_used)))
+        for t in _tokens(settings).tokens(name)
+    ]  # fmt: skip
+
+
+def revoke_token(settings: Settings, token_id: str) -> str:
+    if not token_id.isdigit() or len(token_id) > 18:
+        raise DeskError(f"token id {token_id!r:.40}: a number, as `desk token list` shows")
+    if not _tokens(settings).revoke(int(token_id)):
+        raise DeskError(f"no API token {token_id}")
+    return f"API token {token_id} revoked"
 
 
 def start_desk(settings: Settings, host: str, port: int, say: Say) -> int:

@@ -9,6 +9,13 @@ An ASGI middleware around the whole app, so that a route added later cannot forg
   MAX_BODY bytes: 413 past that), checked, then handed on to the endpoint unchanged.
 - A websocket (none yet: a later live page) needs a session and an Origin of our own, or is
   closed before it opens.
+- An /api/ request may instead carry `Authorization: Bearer <token>`, a user's API token
+  (api_tokens.py); never a page. A valid token stands for its user with the user's role, and
+  needs no CSRF token: it is a header a browser never adds by itself, and no cookie is involved,
+  so there is nothing another site could forge. A token that is not valid gets 401 JSON with
+  `WWW-Authenticate: Bearer`, and too many of those from one address get 429. A cookie-session
+  request to /api/ is checked like any other, CSRF included. Every refusal of an /api/ request
+  is JSON: {"error": "..."}.
 
 The signed-in user is left in request.state.user (None on a public path without a session).
 """
@@ -24,7 +31,8 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from audiocast.desk import csrf
-from audiocast.desk.auth import Accounts
+from audiocast.desk.api_tokens import TokenStore
+from audiocast.desk.auth import FAILURE_WINDOW, Accounts, SignedIn
 from audiocast.desk.cookies import SIGN_IN_PATH, CookiePolicy
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -43,6 +51,7 @@ class Gate:
         public: tuple[str, ...],
         public_prefixes: tuple[str, ...],
         refuse: Refuse,
+        tokens: TokenStore | None = None,
     ):
         """PUBLIC: paths open without a session; PUBLIC_PREFIXES: folders whose every path is
         (the static assets); REFUSE renders the page that says no (status, title, message)."""
@@ -51,16 +60,28 @@ class Gate:
         self.cookies = cookies
         self.public = public
         self.public_prefixes = public_prefixes
-        self.refuse = refuse
+        self.page_refuse = refuse
+        self.tokens = tokens or TokenStore(accounts.store.path)  # API tokens: the same file
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await self.app(scope, receive, send)
             return
         connection = HTTPConnection(scope)
-        token = self.cookies.session_token(connection)
-        user = await run_in_threadpool(self.accounts.session, token) if token else None
+        bearer = _bearer(connection) if scope["type"] == "http" else None
+        user: SignedIn | None
+        if bearer is not None:  # /api/ only: a page never takes a token
+            address = connection.client.host if connection.client else ""
+            found = await run_in_threadpool(self.tokens.authenticate, bearer, address)
+            if found.user is None:
+                await _token_refused(found.refused)(scope, receive, send)
+                return
+            user = found.user
+        else:
+            token = self.cookies.session_token(connection)
+            user = await run_in_threadpool(self.accounts.session, token) if token else None
         scope.setdefault("state", {})["user"] = user
+        scope["state"]["bearer"] = bearer is not None
         if scope["type"] == "websocket":  # a later live page: the same session, and our origin
             if user is None or not csrf.same_origin(
                 _own_origin(connection), connection.headers.get("origin"), None
@@ -79,6 +100,8 @@ class Gate:
                 refusal: Response | None = self.refuse(
                     connection, 413, "Слишком большой запрос", "Форма больше, чем принимает стол."
                 )
+            elif bearer is not None:  # a token, no cookie: nothing to forge, no CSRF
+                refusal = None
             else:
                 refusal = await self._unsafe(scope, body, self._expected_token(connection))
             if refusal is not None:
@@ -87,13 +110,23 @@ class Gate:
             receive = _replay(body or b"", receive)
         await self.app(scope, receive, send)
 
+    def refuse(self, connection: HTTPConnection, status: int, title: str, message: str) -> Response:
+        """The page that says no; for /api/, JSON: {"error": ...}."""
+        if connection.url.path.startswith(API_PREFIX):
+            return JSONResponse({"error": f"{title}: {message}"}, status,
+                                headers={"Cache-Control": "no-store"})  # fmt: skip
+        return self.page_refuse(connection, status, title, message)
+
     def is_public(self, path: str) -> bool:
         return path in self.public or path.startswith(self.public_prefixes)
 
     def _anonymous(self, connection: HTTPConnection) -> Response:
         path = connection.url.path
         if path.startswith(API_PREFIX):
-            return JSONResponse({"error": "sign-in required"}, 401)
+            return JSONResponse(
+                {"error": "sign-in required: an API token (Authorization: Bearer …) or a session"},
+                401, headers={"WWW-Authenticate": 'Bearer realm="audiocast desk"'},
+            )  # fmt: skip
         target = SIGN_IN_PATH
         if connection.scope["method"] == "GET" and path != "/":
             query = f"?{connection.url.query}" if connection.url.query else ""
@@ -126,6 +159,30 @@ class Gate:
             "Форма пришла без действительного ключа защиты или с чужого сайта. Обновите "
             "страницу и отправьте форму ещё раз.",
         )  # fmt: skip
+
+
+def _bearer(connection: HTTPConnection) -> str | None:
+    """The token of an /api/ request's `Authorization: Bearer …` (None: no such header, or
+    not an /api/ path; "" for a Bearer header with nothing in it, which is refused)."""
+    if not connection.url.path.startswith(API_PREFIX):
+        return None
+    scheme, _, token = connection.headers.get("authorization", "").strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip()
+
+
+def _token_refused(why: str | None) -> Response:
+    if why == "limited":
+        return JSONResponse(
+            {"error": "too many invalid API tokens from this address: try again later"}, 429,
+            headers={"Retry-After": str(FAILURE_WINDOW), "Cache-Control": "no-store"},
+        )  # fmt: skip
+    return JSONResponse(
+        {"error": "invalid or revoked API token"}, 401,
+        headers={"WWW-Authenticate": 'Bearer realm="audiocast desk", error="invalid_token"',
+                 "Cache-Control": "no-store"},
+    )  # fmt: skip
 
 
 def _own_origin(connection: HTTPConnection) -> str:

@@ -2,7 +2,8 @@
 
 Every endpoint that changes something (voices, excludes, edits the lexicon, makes an edition,
 starts a job) is wrapped in `editor_only`, so the rule is said once and a new action cannot
-forget it; tests enumerate the app's unsafe routes and try each as a viewer.
+forget it; tests enumerate the app's unsafe routes and try each as a viewer. A page refuses
+with a page; an /api/ endpoint with JSON, {"error": …} (api.py).
 """
 
 from __future__ import annotations
@@ -14,21 +15,26 @@ from typing import cast
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 Endpoint = Callable[[Request], Awaitable[Response] | Response]
 
 VIEWER_REFUSED_TITLE = "Недостаточно прав"
 VIEWER_REFUSED = "Эта учётная запись может читать и слушать, но не менять: нужна роль «редактор»."
+API_PREFIX = "/api/"
 
 
 def editor_only(endpoint: Endpoint) -> Endpoint:
-    """ENDPOINT for editors; anyone else signed in gets a 403 page saying why."""
+    """ENDPOINT for editors; anyone else signed in gets a 403 page (JSON under /api/) saying
+    why."""
 
     @functools.wraps(endpoint)
     async def guarded(request: Request) -> Response:
         user = getattr(request.state, "user", None)
         if user is None or not user.is_editor:
+            if request.url.path.startswith(API_PREFIX):
+                return JSONResponse({"error": f"{VIEWER_REFUSED_TITLE}: {VIEWER_REFUSED}"}, 403,
+                                    headers={"Cache-Control": "no-store"})  # fmt: skip
             return request.app.state.desk.pages.error(
                 request, 403, VIEWER_REFUSED_TITLE, VIEWER_REFUSED
             )

@@ -28,7 +28,8 @@ def concrete_paths(routes, prefix: str = ""):
         elif isinstance(route, Route):
             path = prefix + route.path
             concrete = path.replace("{episode_id}", "0123456789abcdef")
-            concrete = re.sub(r"\{name:path\}", "site.css", concrete)
+            concrete = re.sub(r"\{\w+:path\}", "site.css", concrete)
+            concrete = concrete.replace("{job_id:int}", "1")
             assert "{" not in concrete, f"a parameter the test cannot fill: {path}"
             yield concrete, path, route.methods or {"GET"}
         else:
