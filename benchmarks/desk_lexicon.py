@@ -17,7 +17,7 @@ What is measured
     found     no sentence: the desk takes one from the newest stored article with the word,
               the spoken form new each round
     absent    no sentence, a word in no article, new each round: every article.json is looked
-              at, up to the search's limit (lexicon_edit.SAMPLE_SEARCH_SECONDS), then
+              at, up to the search's limit (lexicon_samples.SAMPLE_SEARCH_SECONDS), then
               «Слово: …» is spoken; the slowest case
     cached    `given` again with a spoken form already heard: from the speech cache
 
@@ -59,7 +59,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from audiocast.cli import main as audiocast_main  # noqa: E402
 from audiocast.config import load_settings  # noqa: E402
 from audiocast.desk.app import create_app  # noqa: E402
-from audiocast.desk.lexicon_edit import SAMPLE_SEARCH_SECONDS  # noqa: E402
+from audiocast.desk.lexicon_samples import SAMPLE_SEARCH_SECONDS  # noqa: E402
 from audiocast.desk.server import bind, make_server, url_of  # noqa: E402
 
 TARGET_S = 1.0

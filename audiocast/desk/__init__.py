@@ -13,4 +13,10 @@ The jobs (jobs.py, their public API): job_records.py (what is kept of each), job
 is), job_queue.py (the queue, huey), job_runner.py (huey's consumer inside the desk);
 voicing.py (the voices an article may have, and the «start a job» form read) and jobs_views.py
 («Задания», «Журнал» and POST /jobs/).
+The lexicon («Словарь»): lexicon_file.py (which file the desk edits, and naming it in
+audiocast.toml), lexicon_entry.py (an entry as a form gives it, checked; Refused),
+lexicon_contents.py (what that file and the files under it hold, and its version),
+lexicon_lines.py (the file's text changed line by line), lexicon_site.py (SiteLexicon: a change
+checked by the loader, refused when stale, written atomically), lexicon_articles.py (the stored
+articles a word is in), lexicon_samples.py («Послушать») and lexicon_views.py (the page).
 """

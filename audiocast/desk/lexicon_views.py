@@ -7,7 +7,7 @@ Saving and deleting change the site, so they are `editor_only`. A sample changes
 reads the lexicon and the store and speaks into the speech cache (a cache: the same sentence
 would be made there by the next voicing anyway), so a viewer, who may read and listen, may
 listen to a candidate too. It is a POST all the same, behind the CSRF check, because it makes
-the server work; its inputs are limited in size (lexicon_edit.MAX_*).
+the server work; its inputs are limited in size (lexicon_entry.MAX_*).
 
 A page is made by a plain function (Starlette runs it in its thread pool); the endpoints that
 read a form are coroutines that hand the work to the pool.
@@ -24,7 +24,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from audiocast.desk import lexicon_edit as edit
+from audiocast.desk.lexicon_articles import MAX_FOUND, articles_with
+from audiocast.desk.lexicon_contents import search
+from audiocast.desk.lexicon_entry import MAX_SENTENCE, MAX_SPOKEN, MAX_WRITTEN, Refused
+from audiocast.desk.lexicon_file import shown_path
+from audiocast.desk.lexicon_samples import Samples
+from audiocast.desk.lexicon_site import Change, SiteLexicon
 from audiocast.desk.roles import editor_only
 
 LEXICON_PATH = "/lexicon/"
@@ -36,8 +41,8 @@ _made = threading.Lock()
 
 @dataclass
 class LexiconDesk:
-    site: edit.SiteLexicon
-    samples: edit.Samples
+    site: SiteLexicon
+    samples: Samples
 
 
 def _lexicon(request: Request) -> LexiconDesk:
@@ -48,8 +53,8 @@ def _lexicon(request: Request) -> LexiconDesk:
         made = getattr(state, "lexicon_desk", None)
         if made is None:
             desk = state.desk
-            site = edit.SiteLexicon(desk.settings)
-            samples = edit.Samples(site, lambda: desk.store.snapshot().episodes.values())
+            site = SiteLexicon(desk.settings)
+            samples = Samples(site, lambda: desk.store.snapshot().episodes.values())
             made = state.lexicon_desk = LexiconDesk(site, samples)
             threading.Thread(target=samples.warm_up, daemon=True).start()
     return made
@@ -61,7 +66,7 @@ def _lexicon(request: Request) -> LexiconDesk:
 def lexicon_page(request: Request) -> Response:
     params = request.query_params
     form = {}
-    edit_word = params.get("edit", "")[: edit.MAX_WRITTEN]
+    edit_word = params.get("edit", "")[:MAX_WRITTEN]
     if edit_word:
         entry = _lexicon(request).site.contents().find(edit_word)
         if entry is not None:
@@ -72,8 +77,8 @@ def lexicon_page(request: Request) -> Response:
     if done in ("saved", "deleted") and params.get("word"):
         result = {
             "action": done,
-            "written": params["word"][: edit.MAX_WRITTEN],
-            "spoken": params.get("spoken", "")[: edit.MAX_SPOKEN],
+            "written": params["word"][:MAX_WRITTEN],
+            "spoken": params.get("spoken", "")[:MAX_SPOKEN],
             "made": params.get("made", ""),
         }
     return _page(request, form=form, result=result)
@@ -84,7 +89,7 @@ def _page(
     status: int = 200,
     *,
     form: dict | None = None,
-    refused: edit.Refused | None = None,
+    refused: Refused | None = None,
     result: dict | None = None,
 ) -> Response:
     desk = request.app.state.desk
@@ -102,12 +107,12 @@ def _page(
         else:
             problems.append(f"Номер страницы «{raw[:20]}» — не число. Показана первая.")
     everything = contents.entries()
-    entries = edit.search(everything, query)
+    entries = search(everything, query)
     pages = max(1, math.ceil(len(entries) / PAGE_SIZE))
     number = min(number, pages)
     found = None
     if result is not None:
-        found = edit.articles_with(
+        found = articles_with(
             result["written"], desk.store.snapshot().episodes.values(), site.language
         )
         entry = contents.find(result["written"]) if result["action"] == "saved" else None
@@ -117,15 +122,15 @@ def _page(
     form["version"] = contents.version
     return desk.pages.page(
         request, "lexicon.html.j2", status, section="lexicon",
-        contents=contents, file=edit.shown_path(desk.settings, contents.path),
+        contents=contents, file=shown_path(desk.settings, contents.path),
         configured=site.configured, language=site.language,
         query=query, problems=problems, total=len(everything), matched=len(entries),
         entries=entries[(number - 1) * PAGE_SIZE : number * PAGE_SIZE],
         number=number, pages=pages, links=_links(query, number, pages),
         form=form, refused=refused, result=result, found=found,
-        max_found=edit.MAX_FOUND,
-        limits={"written": edit.MAX_WRITTEN, "spoken": edit.MAX_SPOKEN,
-                "sentence": edit.MAX_SENTENCE},
+        max_found=MAX_FOUND,
+        limits={"written": MAX_WRITTEN, "spoken": MAX_SPOKEN,
+                "sentence": MAX_SENTENCE},
     )  # fmt: skip
 
 
@@ -153,7 +158,7 @@ async def save(request: Request) -> Response:
             site.save, user, values["written"], values["spoken"], values["original"],
             values["version"],
         )  # fmt: skip
-    except edit.Refused as refused:
+    except Refused as refused:
         return await run_in_threadpool(_refused_page, request, values, refused)
     return _after(change)
 
@@ -165,16 +170,16 @@ async def delete(request: Request) -> Response:
     user = request.state.user.name
     try:
         change = await run_in_threadpool(site.delete, user, values["written"], values["version"])
-    except edit.Refused as refused:
+    except Refused as refused:
         return await run_in_threadpool(_refused_page, request, {}, refused)
     return _after(change)
 
 
-def _refused_page(request: Request, values: dict, refused: edit.Refused) -> Response:
+def _refused_page(request: Request, values: dict, refused: Refused) -> Response:
     return _page(request, refused.status, form=values, refused=refused)
 
 
-def _after(change: edit.Change) -> Response:
+def _after(change: Change) -> Response:
     """To the page, which says what was done and lists the articles with the word."""
     values = {"word": change.written, "done": change.action}
     if change.action == "deleted":
@@ -206,7 +211,7 @@ async def sample(request: Request) -> Response:
         made = await run_in_threadpool(
             samples.speak, values["written"], values["spoken"], values["sentence"]
         )
-    except edit.Refused as refused:
+    except Refused as refused:
         if wants_json:
             problem = {"error": refused.message, "field": refused.field, "detail": refused.detail}
             return JSONResponse(problem, refused.status, headers={"Cache-Control": "no-store"})

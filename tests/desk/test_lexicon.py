@@ -1,6 +1,6 @@
 """«Словарь» against a real uvicorn on a site of its own (it writes the site's lexicon and its
 audiocast.toml), with real espeak-ng and, at the end, real headless Chromium; and the file
-editing underneath (lexicon_edit.py) on TOML and CSV files written by hand."""
+editing underneath (lexicon_site.py, lexicon_lines.py) on TOML and CSV files written by hand."""
 
 from __future__ import annotations
 
@@ -23,7 +23,9 @@ from playwright.sync_api import expect, sync_playwright
 from audiocast.config import Settings, load_settings
 from audiocast.desk.app import create_app
 from audiocast.desk.journal import LEXICON_CHANGE, Journal
-from audiocast.desk.lexicon_edit import Refused, SiteLexicon, checked_entry, edited
+from audiocast.desk.lexicon_entry import Refused, checked_entry
+from audiocast.desk.lexicon_lines import edited
+from audiocast.desk.lexicon_site import SiteLexicon
 from audiocast.ingest.stored import read_stored_article
 from audiocast.model import SegmentKind
 from audiocast.pipeline import Pipeline
