@@ -101,3 +101,26 @@ def audiocast(capsys, monkeypatch):
         return CommandResult(code, out, err)
 
     return run
+
+
+# Debian's chromium, driven by Playwright (never a downloaded browser); the flags a root
+# process on a closed network needs, and audio that plays without a gesture, muted
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required", "--mute-audio",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium for a test module (Playwright imported only by modules that use it)."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail("chromium is not installed: run `bash .ci/setup --test`")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

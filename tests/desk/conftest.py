@@ -119,21 +119,35 @@ def running(app) -> Iterator[str]:
         sock.close()
 
 
-@pytest.fixture(scope="session")
-def desk_site(tmp_path_factory) -> Iterator[DeskSite]:
-    root = tmp_path_factory.mktemp("desk-site")
+def make_site(root: Path, users=("anna", "vera")) -> tuple[Settings, dict[str, str]]:
+    """A site in ROOT with two real episodes (a news article and one with a hostile title),
+    a sync record for the news one, and USERS signed up through the CLI."""
     settings = write_site(root)
     pipeline = Pipeline(settings)
     news = pipeline.make_episode(str(ARTICLES / "short-news.json")).folder.name
     hostile = pipeline.make_episode(str(hostile_article(root))).folder.name
     record_sync(settings.episodes_dir / STATE_FILE, news)
-    for name, password in PASSWORDS.items():
+    for name in users:
         code = run_cli("--site", str(root), "desk", "user", "add", name, "--role", ROLES[name],
-                       stdin=password + "\n")  # fmt: skip
+                       stdin=PASSWORDS[name] + "\n")  # fmt: skip
         assert code == 0
-    app = create_app(settings)
+    return settings, {"news": news, "hostile": hostile}
+
+
+@contextlib.contextmanager
+def serving_site(root: Path, **options) -> Iterator[DeskSite]:
+    """make_site(ROOT) served by a real uvicorn on loopback until the block ends; OPTIONS go
+    to create_app."""
+    settings, episodes = make_site(root)
+    app = create_app(settings, **options)
     with running(app) as url:
-        yield DeskSite(settings, root, url, app, {"news": news, "hostile": hostile})
+        yield DeskSite(settings, root, url, app, episodes)
+
+
+@pytest.fixture(scope="session")
+def desk_site(tmp_path_factory) -> Iterator[DeskSite]:
+    with serving_site(tmp_path_factory.mktemp("desk-site")) as site:
+        yield site
 
 
 def client(site: DeskSite) -> httpx.Client:

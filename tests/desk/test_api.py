@@ -21,21 +21,13 @@ from audiocast.cli import main
 from audiocast.desk.api_tokens import MAX_TOKEN_FAILURES, PREFIX
 from audiocast.desk.commands import add_token
 from audiocast.desk.roles import VIEWER_REFUSED
-from audiocast.pipeline import Pipeline
-from audiocast.state import STATE_FILE
-from tests.conftest import ARTICLES
 from tests.desk.conftest import (
     HOSTILE_TITLE,
-    PASSWORDS,
-    ROLES,
     DeskSite,
-    hostile_article,
     page_token,
-    record_sync,
     run_cli,
-    running,
+    serving_site,
     sign_in,
-    write_site,
 )
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -43,21 +35,8 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[DeskSite]:
-    from audiocast.desk.app import create_app
-
-    root = tmp_path_factory.mktemp("api-site")
-    settings = write_site(root)
-    pipeline = Pipeline(settings)
-    news = pipeline.make_episode(str(ARTICLES / "short-news.json")).folder.name
-    hostile = pipeline.make_episode(str(hostile_article(root))).folder.name
-    record_sync(settings.episodes_dir / STATE_FILE, news)
-    for name in ("anna", "vera"):
-        code = run_cli("--site", str(root), "desk", "user", "add", name, "--role", ROLES[name],
-                       stdin=PASSWORDS[name] + "\n")  # fmt: skip
-        assert code == 0
-    app = create_app(settings, warm_up=False)
-    with running(app) as url:
-        yield DeskSite(settings, root, url, app, {"news": news, "hostile": hostile})
+    with serving_site(tmp_path_factory.mktemp("api-site"), warm_up=False) as site:
+        yield site
 
 
 @pytest.fixture(autouse=True)

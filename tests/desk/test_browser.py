@@ -4,24 +4,13 @@ keeps the page, an article's script with its changed words, the global player, a
 
 from __future__ import annotations
 
-import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from tests.desk.conftest import HOSTILE_TITLE, PASSWORDS
-from tests.publish.test_browser import CHROMIUM, CHROMIUM_ARGS, PLAYING
+from tests.publish.test_browser import PLAYING
 
 PHONE = {"width": 360, "height": 740}
 NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("chromium is not installed: run `bash .ci/setup --test`")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def open_page(browser, **options):

@@ -13,48 +13,28 @@ from collections.abc import Iterator
 import httpx
 import podcastparser
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from audiocast.desk.app import create_app
 from audiocast.desk.journal import EXCLUDED, INCLUDED, Journal
 from audiocast.desk.roles import VIEWER_REFUSED_TITLE
-from audiocast.pipeline import Pipeline
 from audiocast.publish.build import build
-from audiocast.state import STATE_FILE, read_exclusions
-from tests.conftest import ARTICLES
+from audiocast.state import read_exclusions
 from tests.desk.conftest import (
     HOSTILE_TITLE,
     PASSWORDS,
-    ROLES,
     DeskSite,
-    hostile_article,
     page_token,
-    record_sync,
-    run_cli,
-    running,
+    serving_site,
     sign_in,
-    write_site,
 )
-from tests.publish.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 NEWS_TITLE = "Азербайджанская продукция"  # what record_sync calls the news article
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[DeskSite]:
-    root = tmp_path_factory.mktemp("exclusion-site")
-    settings = write_site(root)
-    pipeline = Pipeline(settings)
-    news = pipeline.make_episode(str(ARTICLES / "short-news.json")).folder.name
-    hostile = pipeline.make_episode(str(hostile_article(root))).folder.name
-    record_sync(settings.episodes_dir / STATE_FILE, news)
-    for name in ("anna", "vera"):
-        code = run_cli("--site", str(root), "desk", "user", "add", name, "--role", ROLES[name],
-                       stdin=PASSWORDS[name] + "\n")  # fmt: skip
-        assert code == 0
-    app = create_app(settings, warm_up=False)
-    with running(app) as url:
-        yield DeskSite(settings, root, url, app, {"news": news, "hostile": hostile})
+    with serving_site(tmp_path_factory.mktemp("exclusion-site"), warm_up=False) as site:
+        yield site
 
 
 @contextlib.contextmanager
@@ -140,35 +120,27 @@ def test_a_form_without_its_token_or_from_elsewhere_is_refused(site):
     assert not excluded_ids(site)
 
 
-def test_in_chromium_the_buttons_take_it_out_and_put_it_back(site):
-    if not CHROMIUM.exists():
-        pytest.fail("chromium is not installed: run `bash .ci/setup --test`")
+def test_in_chromium_the_buttons_take_it_out_and_put_it_back(browser, site):
     hostile = site.episodes["hostile"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(10_000)
-            problems: list[str] = []
-            page.on("pageerror", lambda error: problems.append(str(error)))
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-            page.goto(site.url + "login/")
-            page.get_by_label("Имя").fill("anna")
-            page.get_by_label("Пароль").fill(PASSWORDS["anna"])
-            page.get_by_role("button", name="Войти").click()
-            page.wait_for_url(site.url + "articles/")
-            page.goto(site.url + f"articles/{hostile}/")
-            page.get_by_label("Причина исключения (необязательно)").fill("проверка")
-            page.get_by_role("button", name="Исключить из подкаста").click()
-            expect(
-                page.get_by_role("status").filter(has_text="Исключена из подкаста")
-            ).to_be_visible()
-            assert re.search(rf"/articles/{hostile}/$", page.url)
-            assert hostile in excluded_ids(site)
-            page.get_by_role("button", name="Вернуть в подкаст").click()
-            expect(page.get_by_role("button", name="Исключить из подкаста")).to_be_visible()
-            assert hostile not in excluded_ids(site)
-            assert page.evaluate("window.pwned") is None
-            assert problems == [], problems
-        finally:
-            browser.close()
+    page = browser.new_page()
+    page.set_default_timeout(10_000)
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.goto(site.url + "login/")
+    page.get_by_label("Имя").fill("anna")
+    page.get_by_label("Пароль").fill(PASSWORDS["anna"])
+    page.get_by_role("button", name="Войти").click()
+    page.wait_for_url(site.url + "articles/")
+    page.goto(site.url + f"articles/{hostile}/")
+    page.get_by_label("Причина исключения (необязательно)").fill("проверка")
+    page.get_by_role("button", name="Исключить из подкаста").click()
+    expect(page.get_by_role("status").filter(has_text="Исключена из подкаста")).to_be_visible()
+    assert re.search(rf"/articles/{hostile}/$", page.url)
+    assert hostile in excluded_ids(site)
+    page.get_by_role("button", name="Вернуть в подкаст").click()
+    expect(page.get_by_role("button", name="Исключить из подкаста")).to_be_visible()
+    assert hostile not in excluded_ids(site)
+    assert page.evaluate("window.pwned") is None
+    assert problems == [], problems
+    page.close()

@@ -25,58 +25,33 @@ from audiocast.desk.journal import VOICED, Journal
 from audiocast.desk.roles import VIEWER_REFUSED, VIEWER_REFUSED_TITLE
 from audiocast.desk.voicing import MAX_EPISODES
 from audiocast.episode.store import EpisodeStore
-from audiocast.pipeline import Pipeline
-from audiocast.state import STATE_FILE
 from audiocast.sync import SyncLock
-from tests.conftest import ARTICLES
 from tests.desk.conftest import (
     HOSTILE_TITLE,
-    PASSWORDS,
-    ROLES,
     DeskSite,
-    hostile_article,
+    make_site,
     page_token,
-    record_sync,
-    run_cli,
     running,
+    serving_site,
     sign_in,
-    write_site,
 )
 from tests.desk.test_browser import (
     NO_SIDEWAYS_SCROLL,
     PHONE,
-    browser,
     open_page,
     sign_in_with_the_keyboard,
 )
 from tests.publish.test_browser import PLAYING
 
-__all__ = ["browser"]  # the Chromium fixture, shared with test_browser.py
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 NOT_FOR_EDITORS_ONLY = {"/login/", "/logout/"}  # signing in and out: anyone's
 NEWS_TITLE = "Азербайджанская продукция"
 
 
-def make_site(root, users=("anna", "vera")) -> tuple:
-    settings = write_site(root)
-    pipeline = Pipeline(settings)
-    news = pipeline.make_episode(str(ARTICLES / "short-news.json")).folder.name
-    hostile = pipeline.make_episode(str(hostile_article(root))).folder.name
-    record_sync(settings.episodes_dir / STATE_FILE, news)
-    for name in users:
-        code = run_cli("--site", str(root), "desk", "user", "add", name, "--role", ROLES[name],
-                       stdin=PASSWORDS[name] + "\n")  # fmt: skip
-        assert code == 0
-    return settings, {"news": news, "hostile": hostile}
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[DeskSite]:
-    root = tmp_path_factory.mktemp("jobs-site")
-    settings, episodes = make_site(root)
-    app = create_app(settings, warm_up=False)
-    with running(app) as url:
-        yield DeskSite(settings, root, url, app, episodes)
+    with serving_site(tmp_path_factory.mktemp("jobs-site"), warm_up=False) as site:
+        yield site
 
 
 @contextlib.contextmanager

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from audiocast.config import Settings, load_settings
 from audiocast.desk.app import create_app
@@ -32,7 +32,6 @@ from audiocast.pipeline import Pipeline
 from audiocast.script.lexicon import lexicon_entries, read_lexicon
 from tests.conftest import ARTICLES
 from tests.desk.conftest import PASSWORDS, client, page_token, run_cli, running, sign_in, write_site
-from tests.publish.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 STRESS = "\u0301"
 VERSION = re.compile(r'name="version" value="([^"]+)"')
@@ -465,16 +464,6 @@ class _NoJournal:
 
 
 # -- in Chromium ------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("chromium is not installed: run `bash .ci/setup --test`")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 SAMPLE_PLAYING = (

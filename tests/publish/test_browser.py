@@ -7,31 +7,15 @@ import json
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from audiocast.config import Show
 from audiocast.publish.build import build
 from tests.publish.conftest import Servers, synthetic_settings, write_episode
 from tests.publish.test_pages import HOSTILE_TITLE
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--autoplay-policy=no-user-gesture-required", "--mute-audio",
-]  # fmt: skip
 AUDIO = "window.audiocastPlayer.audio"
 PLAYING = f"() => !{AUDIO}.paused && {AUDIO}.currentTime > 0.3"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("chromium is not installed: run `bash .ci/setup --test`")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
