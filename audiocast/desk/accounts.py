@@ -13,11 +13,12 @@ SHA-256, never the cookie's token itself (a copy of the database signs no one in
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from audiocast.desk.database import connection, transaction
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS desk_users (
@@ -42,7 +43,6 @@ CREATE TABLE IF NOT EXISTS desk_sign_in_failures (
 );
 CREATE INDEX IF NOT EXISTS desk_sign_in_failures_key ON desk_sign_in_failures(attempt_key, at);
 """
-BUSY_TIMEOUT = 10.0  # seconds a call waits for a sync's write to end
 
 
 @dataclass(frozen=True)
@@ -195,23 +195,8 @@ class AccountStore:
 
     # -- connections ------------------------------------------------------------------------
 
-    @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None)
-        try:
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA foreign_keys=ON")
-            yield db
-        finally:
-            db.close()
+    def _connection(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return connection(self.path)
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._connection() as db:
-            db.execute("BEGIN IMMEDIATE")  # take the write lock now, not halfway through
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+    def _transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return transaction(self.path)

@@ -23,6 +23,7 @@ from huey import RedisHuey, SqliteHuey
 from huey.exceptions import RetryTask
 
 from audiocast.config import Settings
+from audiocast.desk.database import BUSY_TIMEOUT
 from audiocast.desk.job_arguments import checked_arguments
 from audiocast.desk.job_records import QUEUED, STOPPED_MESSAGE, Job, Records
 from audiocast.desk.job_work import LOCK_RETRY_SECONDS, JobWork, Outcome, StillLocked, Stopping
@@ -37,7 +38,6 @@ logger = logging.getLogger("audiocast.desk.jobs")
 QUEUE_FILE = ".audiocast-desk-jobs.db"  # huey's SQLite queue, in the episodes folder
 QUEUE_NAME = "audiocast-desk"
 TASK_NAME = "desk_job"  # huey's task: run(job id); the same name in every process
-BUSY_TIMEOUT = 10.0  # seconds an SQLite call waits for another writer
 
 
 def make_huey(settings: Settings, url: str | None = None) -> Any:

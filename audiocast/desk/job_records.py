@@ -17,7 +17,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from audiocast.desk.journal import connection, one_line, prepare, transaction
+from audiocast.desk.database import connection, prepare, transaction
+from audiocast.desk.journal import one_line
 from audiocast.errors import AudiocastError
 
 WAITING_MESSAGE = "ждёт окончания синхронизации"

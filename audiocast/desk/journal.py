@@ -11,14 +11,12 @@ file is in WAL mode as state.py sets it: a page never blocks a sync.
 
 from __future__ import annotations
 
-import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from audiocast.config import Settings
+from audiocast.desk.database import connection, prepare, transaction
 from audiocast.state import STATE_FILE
 
 _SCHEMA = """
@@ -32,7 +30,6 @@ CREATE TABLE IF NOT EXISTS desk_journal (
 );
 CREATE INDEX IF NOT EXISTS desk_journal_at ON desk_journal(at);
 """
-BUSY_TIMEOUT = 10.0  # seconds a call waits for another writer (a sync, a job) to commit
 
 # the actions the desk records; the page may show any other short phrase as it is
 VOICED = "voiced"
@@ -61,39 +58,6 @@ class JournalEntry:
 def state_path(settings: Settings) -> Path:
     """The sync state's database file, which holds the desk's tables too."""
     return settings.episodes_dir / STATE_FILE
-
-
-@contextmanager
-def connection(path: Path) -> Iterator[sqlite3.Connection]:
-    """A connection of its own for one call: safe from any thread, closed after it."""
-    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
-    try:
-        db.row_factory = sqlite3.Row
-        yield db
-    finally:
-        db.close()
-
-
-@contextmanager
-def transaction(path: Path) -> Iterator[sqlite3.Connection]:
-    """One short write: the write lock is taken at once (BEGIN IMMEDIATE), so two writers
-    queue on the busy timeout instead of failing half-way with "database is locked"."""
-    with connection(path) as db:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
-
-
-def prepare(path: Path, schema: str) -> None:
-    """SCHEMA's tables in the database at PATH, which is put in WAL mode (as state.py does)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with connection(path) as db:
-        db.execute("PRAGMA journal_mode=WAL")
-        db.executescript(schema)
 
 
 def one_line(text: str, limit: int) -> str:
