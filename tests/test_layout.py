@@ -1,5 +1,5 @@
 """Imports flow one way: ingest → script → speech → episode → publish → editions → pipeline →
-cli."""
+commands → cli."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ PACKAGE = Path(__file__).resolve().parents[1] / "audiocast"
 # a stage may import the nouns and the stages before it, never the ones after
 # (strings: the words of each language, for script and publish; validate: how config reads its
 # tables; timings: seconds per stage, shared by speech, episode and the pipeline; editions: what
-# an audio edition gathers, for the pipeline to make; desk: the editors' web app, over sync)
+# an audio edition gathers, for the pipeline to make; desk: the editors' web app, over sync;
+# commands: what each command of cli does)
 ORDER = ["model", "errors", "files", "retry", "resources", "strings", "timings", "validate",
          "config", "state", "ingest", "script", "speech", "episode", "publish", "editions",
-         "pipeline", "sync", "desk", "cli"]  # fmt: skip
+         "pipeline", "sync", "desk", "commands", "cli"]  # fmt: skip
 
 
 def _stage(module: str) -> str:

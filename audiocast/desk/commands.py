@@ -1,5 +1,5 @@
-"""What `audiocast desk`, `audiocast desk user …` and `audiocast desk token …` do; cli.py only
-parses and prints.
+"""What `audiocast desk`, `audiocast desk user …` and `audiocast desk token …` do; cli.py parses
+and audiocast/commands/desk.py prints.
 
 A password is never an argument (it would sit in the shell's history and in `ps`): it is typed
 twice at a terminal, or read as one line from standard input when that is not a terminal
