@@ -39,6 +39,7 @@ from audiocast.timings import timed
 STAGES = ("ingest", "script", "speech", "assemble", "loudness", "encode", "tag")
 
 OnTake = Callable[[], None] | None  # called once per take, spoken or found in the cache
+OnTakes = Callable[[int], None] | None  # called once, with how many takes the script has
 
 
 class Pipeline:
@@ -85,9 +86,14 @@ class Pipeline:
         return self.speaker.ahead(voice)
 
     def make_episode(
-        self, source: str | Article, voice_name: str | None = None, on_take: OnTake = None
+        self,
+        source: str | Article,
+        voice_name: str | None = None,
+        on_take: OnTake = None,
+        on_takes: OnTakes = None,
     ) -> EpisodeResult:
-        """An episode from a file or URL, or from an Article a site source already read."""
+        """An episode from a file or URL, or from an Article a site source already read.
+        ON_TAKES, when given, is told the number of takes before the first ON_TAKE."""
         timings: dict[str, float] = {}
         with timed(timings, "ingest"):
             article = source if isinstance(source, Article) else self.read(source)
@@ -98,7 +104,9 @@ class Pipeline:
         # the article itself is kept beside its episode: editions gather it from the store
         files = {store_files.ARTICLE_FILE: stored_article_json(article)}
         guid = episode_guid(article)
-        return self._episode(script, voice, guid, timings, on_take, ahead=ahead, files=files)
+        return self._episode(
+            script, voice, guid, timings, on_take, on_takes, ahead=ahead, files=files
+        )
 
     def make_edition(
         self,
@@ -107,6 +115,7 @@ class Pipeline:
         at: datetime | None = None,
         voice_name: str | None = None,
         on_take: OnTake = None,
+        on_takes: OnTakes = None,
     ) -> EpisodeResult:
         """One episode gathering several articles, a chapter each (script/edition.py), in the
         language of the show it is published in (edition.show).
@@ -130,9 +139,8 @@ class Pipeline:
         script.article.warnings.extend(gathering.warnings)
         voice = self.voice_for(script.article, voice_name or show.voice)
         guid = edition_guid(edition, when)
-        return self._episode(
-            script, voice, guid, timings, on_take, about=edition_about(edition, gathering)
-        )
+        about = edition_about(edition, gathering)
+        return self._episode(script, voice, guid, timings, on_take, on_takes, about=about)
 
     def stored_articles(
         self, edition: Edition, when: datetime, warnings: list[str]
@@ -148,6 +156,7 @@ class Pipeline:
         guid: str,
         timings: dict[str, float],
         on_take: OnTake,
+        on_takes: OnTakes,
         *,
         ahead: SpeechAhead | None = None,
         files: dict[str, str] | None = None,
@@ -155,6 +164,8 @@ class Pipeline:
     ) -> EpisodeResult:
         """What every episode shares after its script: speech (falling back to other voices),
         then production up to the store. Whatever fails is an ArticleError naming the article."""
+        if on_takes is not None:
+            on_takes(len(script.segments))
         with article_errors(script.article.source):
             with timed(timings, "speech"):
                 speech, spoke = self.speaker.speak(script, voice, on_take, ahead)

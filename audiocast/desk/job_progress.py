@@ -5,19 +5,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-from audiocast.config import Settings
 from audiocast.desk.job_records import Records
-
-if TYPE_CHECKING:
-    from audiocast.model import Script
-    from audiocast.pipeline import Pipeline
-    from audiocast.speech.ahead import SpeechAhead
-    from audiocast.speech.registry import EngineSet
-    from audiocast.speech.synthesize import SpeechResult
-    from audiocast.speech.voices import VoiceProfile
 
 PROGRESS_SECONDS = 0.25  # a job's progress is written at most this often
 
@@ -57,27 +46,3 @@ class Progress:
         # a voice that falls back mid-way speaks its takes again: never more than the total
         self.records.progress(self.job_id, min(self.done, self.total), self.total)
         self._written = time.monotonic()
-
-
-def counting_pipeline(
-    settings: Settings, engines: EngineSet | None, progress: Progress
-) -> Pipeline:
-    """A Pipeline whose speaker tells PROGRESS how many takes a script has as it starts
-    speaking it: on_take counts the takes, but only the script knows how many there are."""
-    from audiocast.pipeline import Pipeline
-    from audiocast.speech.speaking import Speaker
-
-    class CountingSpeaker(Speaker):
-        def speak(
-            self,
-            script: Script,
-            voice: VoiceProfile,
-            on_take: Callable[[], None] | None = None,
-            ahead: SpeechAhead | None = None,
-        ) -> tuple[SpeechResult, VoiceProfile]:
-            progress.begin(len(script.segments))
-            return super().speak(script, voice, on_take, ahead)
-
-    pipeline = Pipeline(settings, engines)
-    pipeline.speaker = CountingSpeaker(pipeline.voices, pipeline.engines, pipeline.cache)
-    return pipeline

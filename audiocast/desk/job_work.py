@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from audiocast.config import Settings
 from audiocast.desk import journal
 from audiocast.desk.job_arguments import EPISODE_ID
-from audiocast.desk.job_progress import Progress, counting_pipeline
+from audiocast.desk.job_progress import Progress
 from audiocast.desk.job_records import WAITING, WAITING_MESSAGE, Job, JobKind, Records
 from audiocast.errors import ArticleError
 
@@ -72,17 +72,22 @@ class JobWork:
         return _WORK[JobKind(job.kind)](self, job)
 
     def voice(self, job: Job) -> Outcome:
+        from audiocast.pipeline import Pipeline
+
         progress = Progress(self.records, job.id)
         with self._store_lock(job.id):
             source = self._source(job.arguments["article"])
-            pipeline = counting_pipeline(self.settings, self.engines, progress)
-            result = pipeline.make_episode(source, job.arguments["voice"], progress.take)
+            pipeline = Pipeline(self.settings, self.engines)
+            result = pipeline.make_episode(
+                source, job.arguments["voice"], progress.take, progress.begin
+            )
         episode, title = result.info.episode_id, result.info.title
         return Outcome(_with_warnings(title, result.warnings), episode,
                        (journal.VOICED, episode, title))  # fmt: skip
 
     def edition(self, job: Job) -> Outcome:
         from audiocast.editions import find_edition
+        from audiocast.pipeline import Pipeline
 
         arguments = job.arguments
         edition = find_edition(self.settings, arguments["edition"])
@@ -90,8 +95,10 @@ class JobWork:
         progress = Progress(self.records, job.id)
         with self._store_lock(job.id):
             sources = [self._source(reference) for reference in arguments["articles"]]
-            pipeline = counting_pipeline(self.settings, self.engines, progress)
-            result = pipeline.make_edition(sources, edition, at, arguments["voice"], progress.take)
+            pipeline = Pipeline(self.settings, self.engines)
+            result = pipeline.make_edition(
+                sources, edition, at, arguments["voice"], progress.take, progress.begin
+            )
         episode, title = result.info.episode_id, result.info.title
         return Outcome(_with_warnings(title, result.warnings), episode,
                        (journal.EDITION_MADE, episode, title))  # fmt: skip

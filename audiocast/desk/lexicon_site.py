@@ -14,7 +14,6 @@ the first save, named in its audiocast.toml (lexicon_file.py).
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from audiocast.desk.lexicon_contents import Contents, read_contents
 from audiocast.desk.lexicon_entry import Refused, checked_entry
 from audiocast.desk.lexicon_file import editable_path, name_in_config
 from audiocast.desk.lexicon_lines import edited, new_file
-from audiocast.desk.script_view import lexicon_stamp
+from audiocast.desk.script_view import file_stamp, lexicon_stamp
 from audiocast.errors import ConfigError
 from audiocast.files import write_atomically
 from audiocast.script.lexicon import (
@@ -79,7 +78,7 @@ class SiteLexicon:
 
     def contents(self) -> Contents:
         """The file and the entries under it; read again only when a file has changed."""
-        stamp = (lexicon_stamp(self.settings), _stat(self.path))
+        stamp = (lexicon_stamp(self.settings), file_stamp(self.path))
         read = self._read
         if read is not None and read[0] == stamp:
             return read[1]
@@ -201,11 +200,3 @@ def _same_key(site: dict[str, str], written: str, besides: str | None) -> str | 
         if other != besides and match_key(other) == key:
             return other
     return None
-
-
-def _stat(path: Path) -> tuple | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return (info.st_size, info.st_mtime_ns, info.st_ino)

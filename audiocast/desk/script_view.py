@@ -127,10 +127,12 @@ def lexicon_stamp(settings: Settings) -> tuple:
     paths = [configured]
     if configured.is_dir():
         paths += sorted(p for p in configured.iterdir() if p.suffix in (".toml", ".csv"))
-    return (str(configured), *((p.name, _stat(p)) for p in paths))
+    return (str(configured), *((p.name, file_stamp(p)) for p in paths))
 
 
-def _stat(path: Path) -> tuple | None:
+def file_stamp(path: Path) -> tuple | None:
+    """PATH's size, modification time and inode (None when it is not there): another stamp
+    means another file, as a file written atomically is a new inode."""
     try:
         info = os.stat(path)
     except OSError:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from audiocast.config import Show
 from audiocast.publish.build import build
 from tests.publish.conftest import Servers, synthetic_settings, write_episode
+from tests.publish.test_languages import pages_in_three_languages
 from tests.publish.test_pages import HOSTILE_TITLE
 
 AUDIO = "window.audiocastPlayer.audio"
@@ -275,19 +275,8 @@ def three_languages(tmp_path_factory, servers) -> tuple[str, str]:
     """A site whose shows are in Russian (the site's language), English and Azerbaijani, an
     episode in each (synthetic: its audio does not play); its address and the English
     episode's title."""
-    root = tmp_path_factory.mktemp("three-languages")
-    shows = (
-        Show(slug="politika", title="Minval Politika", owner_email="podcast@minval.az"),
-        Show(slug="news", title="Minval News", language="en", owner_email="podcast@minval.az"),
-        Show(slug="xeberler", title="Minval Xəbərlər", language="az",
-             owner_email="podcast@minval.az"),
-    )  # fmt: skip
-    settings = synthetic_settings(root, shows=shows)
-    write_episode(settings.episodes_dir, 1)
-    write_episode(settings.episodes_dir, 2, language="en", title="Five new tram lines")
-    write_episode(settings.episodes_dir, 3, language="az", title="Beş yeni tramvay xətti")
-    build(settings)
-    return servers(settings.public_dir), "Five new tram lines"
+    settings, _ = pages_in_three_languages(tmp_path_factory.mktemp("three-languages"))
+    return servers(settings.public_dir), "Five new tram lines"  # as pages_in_three_languages
 
 
 def test_the_player_speaks_the_pages_language_and_follows_it_to_the_next_page(
