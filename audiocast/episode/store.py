@@ -13,12 +13,13 @@ by the kernel if the run dies, so the last committer wins and no `.old-` folder 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+
+from audiocast.files import exclusive_lock
 
 AUDIO_FILE = "episode.mp3"
 INFO_FILE = "episode.json"
@@ -81,8 +82,7 @@ class EpisodeStore:
 
     @contextlib.contextmanager
     def _commit_lock(self) -> Iterator[None]:
-        with open(self.folder / COMMIT_LOCK_FILE, "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
+        with exclusive_lock(self.folder / COMMIT_LOCK_FILE):
             yield
 
     def _recover(self) -> None:

@@ -24,6 +24,7 @@ state database (`audiocast episode` and `build` alone) nothing is excluded, and 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -36,6 +37,7 @@ from audiocast.config import Settings, Show
 from audiocast.episode import store as store_files
 from audiocast.episode.cover import cover_jpeg
 from audiocast.errors import ConfigError
+from audiocast.files import exclusive_lock
 from audiocast.publish.catalogue import (
     PUBLISHED_FILES,
     PUBLISHED_RECORD,
@@ -56,6 +58,9 @@ from audiocast.publish.pages import ShowCard, SitePages, list_pages, player_item
 from audiocast.publish.write import MANIFEST, Copied, Rendered, load_manifest, write_outputs
 from audiocast.state import STATE_FILE, read_exclusions
 
+# beside the store, not in public/ (which a web server serves); two builds interleaved would
+# leave the feed of the one that started first and the manifest of either
+BUILD_LOCK_FILE = ".audiocast-build.lock"
 PLAYER_DATA_FILE = "episode.json"  # public/episodes/<id>/episode.json: what the player needs
 
 
@@ -86,7 +91,17 @@ class _Plan:
 
 
 def build(settings: Settings) -> BuildReport:
-    """Write public/ from the episode store; report what was written, kept and removed."""
+    """Write public/ from the episode store; report what was written, kept and removed. One
+    build at a time per site: a second one (cron's `audiocast build` while a sync or a desk job
+    builds) waits for the first, then builds from what the store holds by then."""
+    with contextlib.ExitStack() as held:
+        # no store (_build says so), or one this user may only read (no writer to wait for)
+        with contextlib.suppress(OSError):
+            held.enter_context(exclusive_lock(settings.episodes_dir / BUILD_LOCK_FILE))
+        return _build(settings)
+
+
+def _build(settings: Settings) -> BuildReport:
     shows = settings.all_shows()
     problems = check_site(settings) + [p for show in shows for p in check_show(show)]
     if problems:

@@ -4,11 +4,13 @@ own files stay; the commands as an editor runs them."""
 from __future__ import annotations
 
 import os
+import threading
 
 import feedparser
 
 from audiocast.cli import main
-from audiocast.publish.build import MANIFEST, build
+from audiocast.files import exclusive_lock
+from audiocast.publish.build import BUILD_LOCK_FILE, MANIFEST, build
 from tests.publish.conftest import synthetic_settings, write_episode
 
 
@@ -152,3 +154,36 @@ def test_an_unreadable_episode_is_one_error_line_and_the_rest_is_published(tmp_p
     ]
     feed = feedparser.parse((tmp_path / "public" / "all" / "feed.xml").read_bytes())
     assert [entry.title for entry in feed.entries] == ["Выпуск номер 1"]
+
+
+def test_a_second_build_waits_for_the_first_and_publishes_what_came_meanwhile(tmp_path):
+    """Cron's `audiocast build` while a sync or a desk job builds: one after the other, never
+    interleaved (the later one would leave a feed without what the other just added)."""
+    settings = synthetic_settings(tmp_path)
+    write_episode(settings.episodes_dir, 1)
+    build(settings)
+    finished = threading.Event()
+    with exclusive_lock(settings.episodes_dir / BUILD_LOCK_FILE):  # a build under way
+        waiting = threading.Thread(target=lambda: (build(settings), finished.set()))
+        waiting.start()
+        assert not finished.wait(0.5)  # it waits …
+        new = write_episode(settings.episodes_dir, 2)  # … while the first one's work lands
+    waiting.join(30)
+    assert finished.is_set()
+    feed = feedparser.parse(settings.public_dir / "politika" / "feed.xml")
+    assert len(feed.entries) == 2
+    assert (settings.public_dir / "episodes" / new.name / "episode.mp3").is_file()
+
+
+def test_a_store_this_user_may_only_read_still_builds(tmp_path):
+    settings = synthetic_settings(tmp_path)
+    write_episode(settings.episodes_dir, 1)
+    if os.geteuid() == 0:  # root writes anywhere: a lock file that cannot be made stands in
+        (settings.episodes_dir / BUILD_LOCK_FILE).mkdir()
+    else:
+        settings.episodes_dir.chmod(0o555)
+    try:
+        report = build(settings)
+    finally:
+        settings.episodes_dir.chmod(0o755)
+    assert "politika/feed.xml" in report.written
