@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 from datetime import UTC, datetime
 
 import pytest
@@ -115,6 +117,31 @@ def test_rows_join_sync_and_the_store(tmp_path):
     assert [row.title for row in rows[:3]] == ["Выпуск номер 3", "Выпуск номер 2", "Выпуск номер 1"]
     assert filtered(rows, parse_query({"q": "НОМЕР 2"})[0])[0].title == "Выпуск номер 2"
     assert searchable("  Ёлка  Зелёная ") == "елка зеленая"
+
+
+def test_the_snapshot_is_read_again_only_when_an_episode_folder_changes(tmp_path, monkeypatch):
+    episodes = tmp_path / "episodes"
+    for number in (1, 2):
+        write_episode(episodes, number)
+    view = StoreView(episodes, tmp_path / "cache")
+    first = view.snapshot()
+    # the sync state database's journal comes and goes with every write the desk makes
+    (episodes / ".audiocast-state.db-wal").write_bytes(b"")
+    assert view.snapshot() is first
+    # an episode made again is committed as a new folder under the same name
+    folder = episodes / next(iter(first.episodes))
+    folder.rename(episodes / ".old")
+    shutil.copytree(episodes / ".old", folder)
+    info = json.loads((folder / "episode.json").read_text(encoding="utf-8"))
+    (folder / "episode.json").write_text(json.dumps(info | {"title": "Заново"}), encoding="utf-8")
+    second = view.snapshot()
+    assert second is not first and second.episodes[folder.name].title == "Заново"
+    # read again after MAX_AGE with nothing changed: the same snapshot, so the same rows
+    monkeypatch.setattr("audiocast.desk.store_view.MAX_AGE", 0.0)
+    assert view.snapshot() is second
+    # … but an episode.json edited in place, which changes no folder, is seen then
+    (folder / "episode.json").write_text(json.dumps(info | {"title": "Правка"}), encoding="utf-8")
+    assert view.snapshot().episodes[folder.name].title == "Правка"
 
 
 def test_a_missing_store_is_said_on_the_page_not_a_traceback(tmp_path):
