@@ -142,6 +142,11 @@ class Settings:
     editions: tuple[Edition, ...] = ()
     remove_missing: bool = True  # an article gone from its source leaves the feeds
     workers: int = 0  # processes for a batch; 0: one per core
+    # the desk's «Добавить статью» (desk/adding.py): any public host, not only the sources'
+    desk_any_host: bool = False
+    # hosts the desk may fetch from although they are local (the site's own WordPress on this
+    # machine or the LAN): "host" or "host:port"
+    desk_local_hosts: tuple[str, ...] = ()
 
     @property
     def zone(self) -> ZoneInfo:
@@ -167,6 +172,8 @@ class Settings:
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
 _HTTP_URL = re.compile(r"https?://[^\s/?#]+(?:[/?#]\S*)?")
+# a host of desk_local_hosts: a name or IPv4 address, or an IPv6 one in brackets; any port
+_DESK_HOST = re.compile(r"(?:[A-Za-z0-9][A-Za-z0-9.-]{0,252}|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 
 
 def _is_time_zone(name: str) -> bool:
@@ -266,6 +273,14 @@ _SETTINGS = spec(
         "sources": Tables(_SOURCE),
         "editions": Tables(_EDITION),
         "workers": Integer(0, note="(0: one per core)"),
+        "desk_local_hosts": Strings(
+            Check(
+                _DESK_HOST.fullmatch,
+                "is not a host name or address with an optional :port "
+                "(e.g. 'wp.local' or '127.0.0.1:8080')",
+            ),
+            'a list of hosts, e.g. ["wp.local", "127.0.0.1:8080"]',
+        ),
     },
     rules=(Rule(("loudness_lufs", "true_peak_dbtp"), _headroom),),
     skip=("root",),

@@ -437,6 +437,54 @@ def _sync_batch(data: dict) -> str:
     return "\n".join(out)
 
 
+def _desk(data: dict) -> str:
+    targets, met = data["targets"], data.get("met", {})
+    voice, page, lexicon = data["voice"], data["articles_page"], data["lexicon_sample"]
+    load = data.get("load_average", {}).get("start")
+    out = [_measured(data["measured"], data.get("machine", {}))
+           + (f" Load average at the start {load[0]:.2f}." if load else ""), ""]  # fmt: skip
+    out += [f"- **{side}**: {_cell(about)}" for side, about in data.get("sides", {}).items()]
+    out += [f"- **{state}**: {_cell(about)}" for state, about in data["cache_states"].items()]
+    rounds = len(voice["cold"]["cli_runs_s"])
+    rows = [
+        [state, _num(voice[state]["cli_median_s"], 2), _num(voice[state]["desk_median_s"], 2),
+         _num(voice[state]["desk_minus_cli_s"], 2)]
+        for state in ("cold", "warm")
+    ]  # fmt: skip
+    out += ["", f"«Озвучить» to a playable episode, `{data['seed']}`, medians of {rounds} rounds:"]
+    out += ["", _table(["cache", "CLI (s)", "desk (s)", "desk − CLI (s)"], rows), ""]
+    out.append(
+        _targets(
+            (
+                f"«Озвучить» within {targets['voice_over_cli_s']:g} s of the CLI",
+                f"cold {voice['cold']['desk_minus_cli_s']:.2f} s, "
+                f"warm {voice['warm']['desk_minus_cli_s']:.2f} s",
+                met.get("voice_over_cli_s"),
+            ),
+            (
+                f"articles page, {page['episodes']:,} episodes, "
+                f"< {targets['articles_page_s'] * 1000:g} ms",
+                f"median {page['median_s'] * 1000:.0f} ms of {page['rounds']}, first "
+                f"{page['first_s'] * 1000:.0f} ms (right after start-up "
+                f"{page['first_right_after_start_s'] * 1000:.0f} ms)",
+                met.get("articles_page_s"),
+            ),
+            (
+                f"desk idle < {targets['idle_rss_mib']:g} MiB",
+                f"after start-up {_mib(page['rss_idle_after_start_mib'])}, after the page "
+                f"{_mib(page['rss_idle_after_page_mib'])} (peak {_mib(page['peak_rss_mib'])})",
+                met.get("idle_rss_mib"),
+            ),
+            (
+                f"lexicon sample ≤ {targets['sample_s']:g} s",
+                f"slowest {lexicon['slowest_s']:.2f} s ({lexicon['source']})",
+                met.get("sample_s"),
+            ),
+        )  # fmt: skip
+    )
+    return "\n".join(out)
+
+
 def _generic(data: Any) -> str:
     """A results file with no table of its own: its figures as they are, key by key."""
     rows = [f"| `{key}` | {_cell(_plain(value))} |" for key, value in _leaves(data)]
@@ -449,6 +497,7 @@ def _generic(data: Any) -> str:
 
 
 RENDERERS: dict[str, Callable[[Any], str]] = {
+    "desk": _desk,
     "episode_stages": _episode_stages,
     "hostile_input": _hostile_input,
     "publish_build": _publish_build,

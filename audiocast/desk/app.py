@@ -26,11 +26,20 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from audiocast.config import Settings
-from audiocast.desk import api, exclusion_views, jobs_views, lexicon_views, views
+from audiocast.desk import (
+    adding,
+    api,
+    exclusion_views,
+    jobs_views,
+    lexicon_views,
+    sentence_audio,
+    views,
+)
 from audiocast.desk.accounts import AccountStore
 from audiocast.desk.articles import ArticleIndex
 from audiocast.desk.auth import Accounts
 from audiocast.desk.cookies import SIGN_IN_PATH, CookiePolicy
+from audiocast.desk.edition_views import editions_page, make_edition, preview_json
 from audiocast.desk.gate import Gate
 from audiocast.desk.jobs import DeskJobs, JobRunner
 from audiocast.desk.render import STATIC_PREFIX, TEMPLATE_FOLDER, DeskPages
@@ -68,13 +77,19 @@ def routes() -> list[Route]:
     return [
         Route("/", views.home, name="home"),
         Route("/articles/", views.article_list, name="articles"),
+        Route(adding.ADD_PATH, adding.add_form, methods=["GET"], name="add_article_form"),
+        Route(adding.ADD_PATH, adding.add, methods=["POST"], name="add_article"),
         Route("/articles/{episode_id}/", views.article, name="article"),
         Route("/articles/{episode_id}/exclude", exclusion_views.exclude, methods=["POST"]),
         Route("/articles/{episode_id}/include", exclusion_views.include, methods=["POST"]),
+        Route("/articles/{episode_id}/sentence.mp3", sentence_audio.sentence, name="sentence"),
         Route("/jobs/", jobs_views.jobs_page, methods=["GET"], name="jobs"),
         Route("/jobs/", jobs_views.start_jobs, methods=["POST"], name="start_jobs"),
         Route("/jobs/status.json", jobs_views.jobs_status, name="jobs_status"),
         Route("/journal/", jobs_views.journal_page, name="journal"),
+        Route("/editions/", editions_page, methods=["GET"], name="editions"),
+        Route("/editions/", make_edition, methods=["POST"], name="make_edition"),
+        Route("/editions/preview.json", preview_json, name="edition_preview"),
         Route(SIGN_IN_PATH, views.sign_in_form, methods=["GET"], name="sign_in_form"),
         Route(SIGN_IN_PATH, views.sign_in, methods=["POST"], name="sign_in"),
         Route("/logout/", views.sign_out, methods=["POST"], name="sign_out"),

@@ -6,7 +6,9 @@ An ASGI middleware around the whole app, so that a route added later cannot forg
   request without one is sent to the sign-in page (303), an /api/ request gets 401.
 - Every unsafe method (anything but GET, HEAD, OPTIONS) needs the CSRF token and a same-origin
   Origin or Referer (csrf.py), the sign-in form included; its body is read here (at most
-  MAX_BODY bytes: 413 past that), checked, then handed on to the endpoint unchanged.
+  MAX_BODY bytes, or MAX_UPLOAD_BODY on the UPLOAD_PATHS that take an article file: 413 past
+  that, at once when Content-Length says so), checked, then handed on to the endpoint
+  unchanged.
 - A websocket (none yet: a later live page) needs a session and an Origin of our own, or is
   closed before it opens.
 - An /api/ request may instead carry `Authorization: Bearer <token>`, a user's API token
@@ -37,6 +39,9 @@ from audiocast.desk.cookies import SIGN_IN_PATH, CookiePolicy
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_BODY = 1024 * 1024
+MAX_UPLOAD = 8 * 1024 * 1024  # an article file added on the desk (adding.py)
+MAX_UPLOAD_BODY = MAX_UPLOAD + 64 * 1024  # the file and the form around it
+UPLOAD_PATHS = frozenset({"/articles/add", "/api/articles"})
 API_PREFIX = "/api/"
 
 Refuse = Callable[[HTTPConnection, int, str, str], Response]
@@ -95,10 +100,12 @@ class Gate:
             await self._anonymous(connection)(scope, receive, send)
             return
         if scope["method"] not in SAFE_METHODS:
-            body = await _read_body(receive)
+            limit = body_limit(path)
+            too_long = _declared_length(connection) > limit  # refused before a byte is read
+            body = None if too_long else await _read_body(receive, limit)
             if body is None:
                 refusal: Response | None = self.refuse(
-                    connection, 413, "Слишком большой запрос", "Форма больше, чем принимает стол."
+                    connection, 413, "Слишком большой запрос", _too_big(path)
                 )
             elif bearer is not None:  # a token, no cookie: nothing to forge, no CSRF
                 refusal = None
@@ -191,8 +198,26 @@ def _own_origin(connection: HTTPConnection) -> str:
     return f"{scheme}://{connection.headers.get('host', '')}"
 
 
-async def _read_body(receive: Receive) -> bytes | None:
-    """The whole body, or None past MAX_BODY (read no further)."""
+def body_limit(path: str) -> int:
+    """The bytes an unsafe request to PATH may send: a file of an article takes more than any
+    form."""
+    return MAX_UPLOAD_BODY if path in UPLOAD_PATHS else MAX_BODY
+
+
+def _too_big(path: str) -> str:
+    if path in UPLOAD_PATHS:
+        return f"Файл больше {MAX_UPLOAD // (1024 * 1024)} МБ: такую статью стол не принимает."
+    return "Форма больше, чем принимает стол."
+
+
+def _declared_length(connection: HTTPConnection) -> int:
+    """The request's Content-Length (0 when it has none: a chunked body is counted as read)."""
+    value = connection.headers.get("content-length", "")
+    return int(value) if value.isdigit() else 0
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The whole body, or None past LIMIT bytes (read no further)."""
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -201,7 +226,7 @@ async def _read_body(receive: Receive) -> bytes | None:
             break
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > MAX_BODY:
+        if size > limit:
             return None
         chunks.append(chunk)
         if not message.get("more_body", False):

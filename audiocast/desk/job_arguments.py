@@ -8,7 +8,9 @@ build:   {}
 sync:    {"build": true}  (false: public/ is not rebuilt after it)
 
 A SOURCE is a file path or URL, {"episode": episode id} (the article kept beside that episode in
-the store: a re-voicing) or {"identity": a sync article's identity}.
+the store: a re-voicing), {"identity": a sync article's identity} or {"title": …, "inbox": name}
+(an article added on the desk, kept in the desk's inbox: adding.py; the title, first, is what
+«Задания» shows while the job waits).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from audiocast.config import Settings
 from audiocast.desk.job_records import JobError, JobKind
 
 EPISODE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")  # a folder name in the store
+INBOX_NAME = re.compile(r"[0-9a-f]{64}")  # an added article's file in the inbox: its SHA-256
 _ALLOWED = {
     JobKind.VOICE: {"article", "voice"},
     JobKind.EDITION: {"edition", "articles", "at", "voice"},
@@ -73,7 +76,8 @@ def _edition_arguments(settings: Settings, arguments: dict[str, Any]) -> dict[st
 
 
 def _reference(value: object) -> str | dict[str, str]:
-    """An article source: a path or URL, {"episode": id} or {"identity": identity}."""
+    """An article source: a path or URL, {"episode": id}, {"identity": identity} or
+    {"title": title, "inbox": name}."""
     if isinstance(value, str) and value.strip():
         return value.strip()
     if isinstance(value, dict) and len(value) == 1:
@@ -82,6 +86,10 @@ def _reference(value: object) -> str | dict[str, str]:
             return {"episode": item}
         if key == "identity" and isinstance(item, str) and item.strip():
             return {"identity": item.strip()}
+    if isinstance(value, dict) and set(value) == {"title", "inbox"}:
+        name, title = value["inbox"], value["title"]
+        if isinstance(name, str) and INBOX_NAME.fullmatch(name) and isinstance(title, str):
+            return {"title": " ".join(title.split())[:200], "inbox": name}
     raise JobError(f"not an article source: {value!r:.100}")
 
 

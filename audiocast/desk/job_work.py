@@ -156,11 +156,15 @@ class JobWork:
     def _source(self, reference: str | dict[str, str]) -> str | Article:
         """An article source as make_episode takes it: a path or URL as it is, else the
         article kept beside its episode in the store (an identity without an episode there
-        is read again from its URL)."""
+        is read again from its URL), or in the desk's inbox."""
         if isinstance(reference, str):
             return reference
         if "episode" in reference:
             return self._stored(reference["episode"])
+        if "inbox" in reference:  # added on the desk (adding.py): a name checked, never a path
+            from audiocast.desk.adding import inbox_article
+
+            return inbox_article(self.settings, reference["inbox"])
         return self._identity(reference["identity"])
 
     def _stored(self, episode_id: str) -> Article:

@@ -42,6 +42,7 @@ ACTION_LABELS = {
     journal.INCLUDED: "возвращено на сайт",
     journal.LEXICON_CHANGE: "изменён словарь",
     journal.PUBLISHED: "опубликовано",
+    journal.ADDED: "добавлена статья",
 }
 # what a job's progress counts: a sync's articles, else the script's takes
 _UNITS: dict[JobKind | None, str] = {JobKind.SYNC: "статей"}

@@ -40,6 +40,7 @@ EXCLUDED = "excluded"
 INCLUDED = "included"
 LEXICON_CHANGE = "lexicon change"
 PUBLISHED = "published"
+ADDED = "added"  # an article added by URL or file (desk/adding.py)
 
 # each column is one line on a page: longer values are cut, not refused (the action is done)
 _LIMITS = {"user_name": 100, "action": 100, "subject": 500, "detail": 2000}

@@ -1,6 +1,7 @@
 """«Послушать»: a sample sentence (the editor's, else one of a stored article with the word)
 spoken by the site's voice with a candidate entry on top of the site's lexicon, through the
-shared speech cache; the samples made a moment ago kept for the page's <audio> to fetch.
+shared speech cache (desk_speech.py, the desk's one voice); the samples made a moment ago
+kept for the page's <audio> to fetch.
 """
 
 from __future__ import annotations
@@ -16,18 +17,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from audiocast.desk.desk_speech import DeskSpeech
 from audiocast.desk.lexicon_articles import around, articles_with
 from audiocast.desk.lexicon_entry import MAX_SENTENCE, Refused, checked_entry, has_control
 from audiocast.desk.lexicon_site import SiteLexicon
-from audiocast.errors import AudiocastError, ConfigError
 from audiocast.script.lexicon import Lexicon, match_key, stress_from_plus
 
 if TYPE_CHECKING:
     from audiocast.model import Audio
     from audiocast.publish.catalogue import PublishedEpisode
     from audiocast.script.normalize import Normalizer
-    from audiocast.speech.engine import Engine
-    from audiocast.speech.voices import VoiceProfile
 
 log = logging.getLogger("audiocast.desk")
 
@@ -53,12 +52,17 @@ class Samples:
     candidate's Lexicon: ru-normalizr's dictionaries are loaded once per process, so building
     one costs microseconds); the speech goes through the shared speech cache."""
 
-    def __init__(self, lexicon: SiteLexicon, episodes: Callable[[], Iterable[PublishedEpisode]]):
+    def __init__(
+        self,
+        lexicon: SiteLexicon,
+        episodes: Callable[[], Iterable[PublishedEpisode]],
+        speech: DeskSpeech | None = None,
+    ):
         self.site = lexicon
         self.settings = lexicon.settings
+        self.speech = speech or DeskSpeech(lexicon.settings)  # the desk's one voice, shared
         self._episodes = episodes
-        self._lock = threading.Lock()  # one normalizer and one voice at a time
-        self._speaking: tuple[VoiceProfile, Engine] | None = None
+        self._lock = threading.Lock()  # one normalizer at a time
         self._recent: OrderedDict[str, bytes] = OrderedDict()
         self._sentences: OrderedDict[tuple[str, int], str] = OrderedDict()
 
@@ -71,31 +75,19 @@ class Samples:
             raise Refused("Одна строка, без управляющих знаков.", "sentence")
         sentence = sentence or self.sentence_for(written)
         lexicon = with_entry(self.site.lexicon(), written, spoken)
-        from audiocast.speech.cache import SpeechCache
-        from audiocast.speech.synthesize import synthesize_sentence
-
         with self._lock:
             text = self._normalizer(lexicon)(sentence)
-            if not text.strip():
-                raise Refused("В этой фразе нечего произносить.", "sentence")
-            voice, engine = self._voice()
-            cache = SpeechCache(self.settings.cache_dir / "speech")
-            try:
-                key = cache.key(engine.name, engine.version(voice), voice, text)
-                audio = cache.get(key)
-                cached = audio is not None
-                if audio is None:
-                    audio = synthesize_sentence(text, voice, engine)
-                    cache.put(key, audio)
-            except AudiocastError as exc:
-                message = f"Голос {voice.name} не смог произнести фразу."
-                raise Refused(message, "", str(exc), 503) from None
-            wav = wav_bytes(audio)
-            self._recent[key] = wav
-            self._recent.move_to_end(key)
+        if not text.strip():
+            raise Refused("В этой фразе нечего произносить.", "sentence")
+        voice = self.speech.site_voice(self.site.language)
+        made = self.speech.speak(text, voice)
+        wav = wav_bytes(made.audio)
+        with self._lock:
+            self._recent[made.key] = wav
+            self._recent.move_to_end(made.key)
             while len(self._recent) > KEPT_SAMPLES:
                 self._recent.popitem(last=False)
-        return Sample(key, wav, sentence, text, voice.name, cached)
+        return Sample(made.key, wav, sentence, text, voice.name, made.cached)
 
     def audio(self, key: str) -> bytes | None:
         """The WAV of the sample KEY: kept from a moment ago, else from the speech cache."""
@@ -105,9 +97,7 @@ class Samples:
             kept = self._recent.get(key)
         if kept is not None:
             return kept
-        from audiocast.speech.cache import SpeechCache
-
-        audio = SpeechCache(self.settings.cache_dir / "speech").get(key)
+        audio = self.speech.cache.get(key)
         return wav_bytes(audio) if audio is not None else None
 
     def sentence_for(self, written: str) -> str:
@@ -133,7 +123,7 @@ class Samples:
         try:
             with self._lock:
                 self._normalizer(self.site.lexicon())("Слово.")
-                self._voice()
+            self.speech.site_voice(self.site.language)
         except Exception:  # the first sample says what is wrong
             log.exception("the lexicon's samples could not get ready")
 
@@ -143,37 +133,6 @@ class Samples:
         if self.site.language == "ru":
             return RussianNormalizer(lexicon)
         return LexiconOnly(lexicon)
-
-    def _voice(self) -> tuple[VoiceProfile, Engine]:
-        """The site's voice for its language, or the first of its fallbacks that speaks here."""
-        if self._speaking is not None:
-            return self._speaking
-        from audiocast.speech.engine import voice_problem
-        from audiocast.speech.registry import EngineSet
-        from audiocast.speech.voices import find_voice, load_voices
-
-        try:
-            voices = load_voices(self.settings.voices_dir)
-            voice = find_voice(voices, self.settings.voice_for(self.site.language))
-        except ConfigError as exc:
-            raise Refused("Голос сайта не найден.", "", str(exc), 503) from None
-        engines = EngineSet()
-        problems = []
-        seen: set[str] = set()
-        candidate: VoiceProfile | None = voice
-        while candidate is not None and candidate.name not in seen:
-            seen.add(candidate.name)
-            try:
-                engine = engines.get(candidate.engine)
-                problem = voice_problem(engine, candidate)
-            except AudiocastError as exc:
-                problem = str(exc)
-            if problem is None:
-                self._speaking = (candidate, engine)
-                return self._speaking
-            problems.append(f"voice {candidate.name}: {problem}")
-            candidate = voices.get(candidate.fallback) if candidate.fallback else None
-        raise Refused(f"Голос {voice.name} здесь не звучит.", "", "; ".join(problems), 503)
 
 
 def with_entry(lexicon: Lexicon, written: str, spoken: str) -> Lexicon:

@@ -24,11 +24,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from audiocast.desk.desk_speech import desk_speech
 from audiocast.desk.lexicon_articles import MAX_FOUND, articles_with
 from audiocast.desk.lexicon_contents import search
 from audiocast.desk.lexicon_entry import MAX_SENTENCE, MAX_SPOKEN, MAX_WRITTEN, Refused
 from audiocast.desk.lexicon_file import shown_path
-from audiocast.desk.lexicon_samples import Samples
+from audiocast.desk.lexicon_samples import Sample, Samples
 from audiocast.desk.lexicon_site import Change, SiteLexicon
 from audiocast.desk.roles import editor_only
 
@@ -45,7 +46,7 @@ class LexiconDesk:
     samples: Samples
 
 
-def _lexicon(request: Request) -> LexiconDesk:
+def lexicon_desk(request: Request) -> LexiconDesk:
     """The lexicon's part of the desk, made on first use for this app (and the samples' text
     rules and voice made ready in the background then)."""
     state = request.app.state
@@ -54,7 +55,8 @@ def _lexicon(request: Request) -> LexiconDesk:
         if made is None:
             desk = state.desk
             site = SiteLexicon(desk.settings)
-            samples = Samples(site, lambda: desk.store.snapshot().episodes.values())
+            episodes = desk.store.snapshot
+            samples = Samples(site, lambda: episodes().episodes.values(), desk_speech(state))
             made = state.lexicon_desk = LexiconDesk(site, samples)
             threading.Thread(target=samples.warm_up, daemon=True).start()
     return made
@@ -68,7 +70,7 @@ def lexicon_page(request: Request) -> Response:
     form = {}
     edit_word = params.get("edit", "")[:MAX_WRITTEN]
     if edit_word:
-        entry = _lexicon(request).site.contents().find(edit_word)
+        entry = lexicon_desk(request).site.contents().find(edit_word)
         if entry is not None:
             form = {"written": entry.written, "spoken": entry.spoken, "original": entry.written,
                     "origin": entry.origin}  # fmt: skip
@@ -93,7 +95,7 @@ def _page(
     result: dict | None = None,
 ) -> Response:
     desk = request.app.state.desk
-    lexicon = _lexicon(request)
+    lexicon = lexicon_desk(request)
     site = lexicon.site
     contents = site.contents()
     params = request.query_params
@@ -151,7 +153,7 @@ def _links(query: str, number: int, pages: int) -> dict[str, str]:
 @editor_only
 async def save(request: Request) -> Response:
     values = await _form(request)
-    site = _lexicon(request).site
+    site = lexicon_desk(request).site
     user = request.state.user.name
     try:
         change = await run_in_threadpool(
@@ -166,7 +168,7 @@ async def save(request: Request) -> Response:
 @editor_only
 async def delete(request: Request) -> Response:
     values = await _form(request)
-    site = _lexicon(request).site
+    site = lexicon_desk(request).site
     user = request.state.user.name
     try:
         change = await run_in_threadpool(site.delete, user, values["written"], values["version"])
@@ -205,7 +207,7 @@ async def sample(request: Request) -> Response:
     """The sample sentence with the candidate entry, as WAV; with `Accept: application/json`
     (the page's script), where to fetch it and what was said, as JSON."""
     values = await _form(request)
-    samples = _lexicon(request).samples
+    samples = lexicon_desk(request).samples
     wants_json = "application/json" in request.headers.get("accept", "")
     try:
         made = await run_in_threadpool(
@@ -219,11 +221,7 @@ async def sample(request: Request) -> Response:
         message = refused.message + (f" ({refused.detail})" if refused.detail else "")
         return desk.pages.error(request, refused.status, "Не послушать", message)
     if wants_json:
-        body: dict[str, str | bool] = {
-            "audio": f"{SAMPLE_PATH}?key={made.key}", "sentence": made.sentence,
-            "spoken": made.spoken, "voice": made.voice, "cached": made.cached,
-        }  # fmt: skip
-        return JSONResponse(body, headers={"Cache-Control": "no-store"})
+        return JSONResponse(sample_json(made, SAMPLE_PATH), headers={"Cache-Control": "no-store"})
     headers = {"Cache-Control": "no-store", "Content-Disposition": "inline"}
     return Response(made.wav, media_type="audio/wav", headers=headers)
 
@@ -231,9 +229,18 @@ async def sample(request: Request) -> Response:
 sample.changes_nothing = True  # type: ignore[attr-defined]  # a POST a viewer may make
 
 
+def sample_json(made: Sample, audio_path: str) -> dict[str, str | bool]:
+    """What a sample said and where to fetch it (AUDIO_PATH?key=…): the page's script and
+    the API (api.py) answer alike."""
+    return {
+        "audio": f"{audio_path}?key={made.key}", "sentence": made.sentence,
+        "spoken": made.spoken, "voice": made.voice, "cached": made.cached,
+    }  # fmt: skip
+
+
 def sample_audio(request: Request) -> Response:
     """A sample made a moment ago (or any sentence in the speech cache), by its key."""
-    wav = _lexicon(request).samples.audio(request.query_params.get("key", ""))
+    wav = lexicon_desk(request).samples.audio(request.query_params.get("key", ""))
     if wav is None:
         desk = request.app.state.desk
         return desk.pages.error(

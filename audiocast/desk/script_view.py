@@ -41,6 +41,7 @@ class ScriptLine:
     written: str
     pieces: tuple[Piece, ...]
     chapter: str | None
+    spoken: str = ""  # as the voice gets it (sentence_audio.py plays it alone)
 
     @property
     def changed(self) -> bool:
@@ -147,6 +148,7 @@ def _lines(script: Script) -> list[ScriptLine]:
             segment.text,
             tuple(changes(segment.text, segment.spoken)),
             segment.chapter,
+            segment.spoken,
         )
         for segment in script.segments
     ]

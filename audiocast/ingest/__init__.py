@@ -28,8 +28,16 @@ _READERS = {
 Reader = Callable[[str, bytes, str | None], ArticleFields]
 
 
+ARTICLE_SUFFIXES = tuple(_READERS)  # what an article file may be (others are read as text)
+
+
 def _reader(name: str) -> Reader:
     return importlib.import_module(f"audiocast.ingest.{name}").read
+
+
+def reader_for(suffix: str) -> Reader:
+    """The reader of an article file ending in SUFFIX (".md"); plain text for any other."""
+    return _reader(_READERS.get(suffix.lower(), "text"))
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
@@ -50,8 +58,7 @@ def read_article(source: str, settings: Settings) -> Article:
         raise ArticleError(source, "only http and https addresses are read")
     path = Path(source)
     data, modified = _read_file(source, path, max(_MIN_FILE_BYTES, settings.max_article_chars * 8))
-    reader = _reader(_READERS.get(path.suffix.lower(), "text"))
-    fields: ArticleFields = reader(source, data, None)
+    fields: ArticleFields = reader_for(path.suffix)(source, data, None)
     fields.file_identity = file_identity(path, settings.root)
     return finish_article(fields, settings, fallback_time=modified)
 

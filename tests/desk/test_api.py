@@ -123,6 +123,8 @@ def test_every_api_route_refuses_no_token_and_a_wrong_one(site):
     assert {path for path, _ in routes} >= {"/api/articles", "/api/jobs", "/api/lexicon"}
     with api(site) as nobody, api(site, PREFIX + "x" * 43) as wrong, api(site, "") as empty:
         for path, methods in routes:
+            with sqlite3.connect(site.state_path) as db:  # each route within the 30 wrong tokens
+                db.execute("DELETE FROM desk_sign_in_failures")
             for method in sorted(methods | {"GET", "POST"}):
                 for web in (nobody, wrong, empty):
                     answer = web.request(method, path, json={})
@@ -291,3 +293,107 @@ def test_a_failure_inside_is_a_json_500_and_a_log_line(site, tokens, caplog):
         desk.articles = articles
     assert "disk went away" not in error_of(answer, 500)
     assert "the store's disk went away" in caplog.text
+
+
+# -- the lexicon, written through the API -----------------------------------------------------
+
+
+def lexicon_version(web: httpx.Client) -> str:
+    answer = web.get("/api/lexicon")
+    assert answer.status_code == 200
+    return answer.json()["version"]
+
+
+def test_an_editor_adds_changes_and_deletes_a_lexicon_entry(site, tokens):
+    from audiocast.desk.journal import LEXICON_CHANGE, Journal
+
+    with api(site, tokens["anna"]) as anna:
+        added = anna.post("/api/lexicon", json={"written": "Гасанов", "spoken": "Гас+анов",
+                                                "version": lexicon_version(anna)})  # fmt: skip
+        assert added.status_code == 200, added.text
+        body = added.json()
+        assert body["action"] == "saved" and body["file"] == "lexicon.toml"
+        assert body["entry"] == {"written": "Гасанов", "spoken": "Гас+анов", "site": True,
+                                 "origin": None, "overrides": None}  # fmt: skip
+        assert [item["id"] for item in body["articles"]] == [site.episodes["news"]]
+        path = site.root / "lexicon.toml"
+        assert '"Гасанов" = "Гас+анов"' in path.read_text(encoding="utf-8")
+        assert 'lexicon = "lexicon.toml"' in (site.root / "audiocast.toml").read_text("utf-8")
+        assert body["version"] == lexicon_version(anna) != "absent"
+        inode = path.stat().st_ino
+        changed = anna.post("/api/lexicon", json={
+            "written": "Гасанов", "spoken": "Хас+анов", "original": "Гасанов",
+            "version": body["version"],
+        })  # fmt: skip
+        assert changed.status_code == 200, changed.text
+        # written atomically: a new file renamed over the old one, nothing left beside it
+        assert path.stat().st_ino != inode
+        assert [p.name for p in path.parent.iterdir() if p.name.startswith("lexicon")] == [
+            "lexicon.toml"
+        ]
+        assert path.read_text(encoding="utf-8").count("Гасанов") == 1
+        found = anna.get("/api/lexicon", params={"q": "гасанов"}).json()["entries"]
+        assert [(e["written"], e["spoken"]) for e in found] == [("Гасанов", "Хас+анов")]
+        entry = Journal.of(site.settings).entries(1)[0]
+        assert (entry.user_name, entry.action, entry.subject) == ("anna", LEXICON_CHANGE, "Гасанов")
+        assert "было «Гас+анов»" in entry.detail
+        deleted = anna.post("/api/lexicon/delete", json={
+            "written": "Гасанов", "version": changed.json()["version"]})  # fmt: skip
+        assert deleted.status_code == 200, deleted.text
+        assert deleted.json()["action"] == "deleted" and deleted.json()["entry"] is None
+        assert deleted.json()["spoken"] == "Хас+анов"
+        assert "Гасанов" not in path.read_text(encoding="utf-8")
+        assert Journal.of(site.settings).entries(1)[0].detail.startswith("удалено «Гасанов»")
+
+
+def test_a_lexicon_write_refused_says_why(site, tokens):
+    with api(site, tokens["anna"]) as anna, api(site, tokens["vera"]) as vera:
+        version = lexicon_version(anna)
+        before = (site.root / "lexicon.toml").read_bytes()
+        bad = anna.post("/api/lexicon", json={"written": "Баку", "spoken": "Бак+",
+                                              "version": version})  # fmt: skip
+        message = error_of(bad, 400)
+        assert message.startswith("Знак «+» отмечает ударение")
+        assert "'+' marks stress" in message  # the loader's own words
+        assert "Напишите слово" in error_of(
+            anna.post("/api/lexicon", json={"written": " ", "spoken": "а", "version": version}),
+            400,
+        )
+        stale = anna.post("/api/lexicon", json={"written": "Баку", "spoken": "Бак+у",
+                                                "version": "0" * 32})  # fmt: skip
+        assert "Словарь изменился" in error_of(stale, 409)
+        assert "Записи «Нигде» в словаре сайта нет" in error_of(
+            anna.post("/api/lexicon/delete", json={"written": "Нигде", "version": version}), 409
+        )
+        assert "version is required" in error_of(
+            anna.post("/api/lexicon", json={"written": "Баку", "spoken": "Бак+у"}), 400
+        )
+        assert "unknown field 'note'" in error_of(
+            anna.post("/api/lexicon", json={"written": "Баку", "spoken": "Бак+у", "note": "x",
+                                            "version": version}), 400)  # fmt: skip
+        assert "spoken must be a string" in error_of(
+            anna.post("/api/lexicon", json={"written": "Баку", "spoken": 1, "version": version}),
+            400,
+        )
+        for path in ("/api/lexicon", "/api/lexicon/delete"):
+            refused = vera.post(path, json={"written": "Баку", "spoken": "Бак+у",
+                                            "version": version})  # fmt: skip
+            assert VIEWER_REFUSED in error_of(refused, 403), path
+        assert (site.root / "lexicon.toml").read_bytes() == before  # nothing written
+
+
+def test_a_lexicon_sample_through_the_api(site, tokens):
+    with api(site, tokens["vera"]) as vera:  # listening changes nothing: a viewer may
+        made = vera.post("/api/lexicon/sample", json={"written": "Дубае", "spoken": "Дуб+ае",
+                                                      "sentence": "Выставка в Дубае."})  # fmt: skip
+        assert made.status_code == 200, made.text
+        body = made.json()
+        assert "Дуба\u0301е" in body["spoken"] and body["sentence"] == "Выставка в Дубае."
+        assert body["audio"].startswith("/api/lexicon/sample?key=")
+        audio = vera.get(body["audio"])
+        assert audio.status_code == 200 and audio.headers["content-type"] == "audio/wav"
+        assert audio.content[:4] == b"RIFF" and len(audio.content) > 10_000
+        assert "отмечает ударение" in error_of(
+            vera.post("/api/lexicon/sample", json={"written": "Баку", "spoken": "Бак+"}), 400
+        )
+        error_of(vera.get("/api/lexicon/sample", params={"key": "0" * 64}), 404)
