@@ -31,6 +31,7 @@ from starlette.responses import Response
 from audiocast.desk.desk_speech import DeskSpeech, Voice, desk_speech
 from audiocast.desk.lexicon_entry import Refused
 from audiocast.desk.store_view import episode_details
+from audiocast.desk.views import article_not_found
 from audiocast.errors import AudiocastError
 
 SENTENCE_FILE = "sentence.mp3"  # /articles/{episode id}/sentence.mp3?n=N
@@ -135,10 +136,7 @@ def sentence(request: Request) -> Response:
     desk = request.app.state.desk
     row = desk.articles.row_of(request.path_params["episode_id"])
     if row is None or row.episode is None:
-        return desk.pages.error(
-            request, 404, "Статья не найдена",
-            "Такого выпуска в хранилище нет: он удалён или адрес набран с ошибкой.",
-        )  # fmt: skip
+        return article_not_found(request)
     script = desk.scripts.for_episode(row.episode.folder)
     raw = request.query_params.get("n", "")
     number = int(raw) if raw.isdigit() and len(raw) < 7 else 0

@@ -80,14 +80,19 @@ def article_list(request: Request) -> Response:
     )  # fmt: skip
 
 
+def article_not_found(request: Request) -> Response:
+    """The page for an article address whose episode the store does not hold."""
+    return _desk(request).pages.error(
+        request, 404, "Статья не найдена",
+        "Такого выпуска в хранилище нет: он удалён или адрес набран с ошибкой.",
+    )  # fmt: skip
+
+
 def article(request: Request) -> Response:
     desk = _desk(request)
     row = desk.articles.row_of(request.path_params["episode_id"])
     if row is None or row.episode is None:
-        return desk.pages.error(
-            request, 404, "Статья не найдена",
-            "Такого выпуска в хранилище нет: он удалён или адрес набран с ошибкой.",
-        )  # fmt: skip
+        return article_not_found(request)
     script = desk.scripts.for_episode(row.episode.folder)
     view = _row_view(row, desk)
     voicing = None  # the «Озвучить» form: editors only (POST /jobs/ refuses anyone else)
