@@ -4,8 +4,9 @@ the episode store, so a run knows what is new, edited, unchanged, removed or fai
 It also holds what is excluded from the podcast (the `exclusions` table): the one list both
 the sync (which never voices an excluded article) and the build (which leaves its episode out
 of every feed and page) read. An episode is excluded while it has at least one row there; each
-row says who asked (`excluded_by`: an editor now; the site's own «Не озвучивать» mark later),
-so one source of exclusion lifting its row leaves the others standing.
+row says who asked (`excluded_by`: an editor, or the WordPress post's «Не озвучивать» mark,
+its `audiocast_exclude` meta, read by sync), so one asker lifting its row leaves the others
+standing.
 """
 
 from __future__ import annotations
@@ -67,10 +68,10 @@ PENDING, DONE, FAILED, REMOVED = ArticleStatus  # the short names the module rea
 
 
 class ExcludedBy(StrEnum):
-    """Who asked for an exclusion (stored as its value). A second asker (a WordPress post's
-    «Не озвучивать» meta, read by sync) gets a value of its own, and lifts only its own row."""
+    """Who asked for an exclusion (stored as its value). Each asker lifts only its own row."""
 
     EDITOR = "editor"  # a person: at the desk, or with `audiocast exclude`
+    WORDPRESS = "wordpress"  # the post's `audiocast_exclude` meta, as sync last read it
 
 
 class OutcomeStatus(StrEnum):
@@ -179,6 +180,28 @@ def read_exclusions(path: Path) -> Exclusions:
         return Exclusions(Exclusion(**row) for row in rows)
     finally:
         db.close()
+
+
+def read_site_episodes(path: Path) -> list[tuple[str, str, str]]:
+    """(source, identity, episode id) of every article sync voiced and has not seen removed,
+    from the state database at PATH, read only: none without a database. What the build's
+    WordPress post index (publish/post_index.py) maps post ids to episodes with."""
+    if not path.exists():
+        return []
+    db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
+    try:
+        rows = db.execute(
+            "SELECT source, identity, episode_id FROM articles"
+            " WHERE episode_id IS NOT NULL AND status != ? ORDER BY identity",
+            (REMOVED,),
+        ).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return []
+        raise
+    finally:
+        db.close()
+    return [(source, identity, episode_id) for source, identity, episode_id in rows]
 
 
 class SyncState:

@@ -2,7 +2,9 @@
 removed articles dropped → feeds and pages rebuilt. Safe to interrupt and to run again.
 An article excluded from the podcast (state.py's exclusions) is never voiced, edited or not,
 until it is included again; its version is still recorded, so an edit made meanwhile is voiced
-once it is back.
+once it is back. A WordPress post marked «Не озвучивать» (its `audiocast_exclude` meta) is
+excluded by sync itself, under its own asker (ExcludedBy.WORDPRESS), and included again when
+the mark is cleared; an editor's exclusion of the same article is left as it is.
 
 Order of writes, so that a run killed at any moment leaves nothing broken: an episode is
 committed to the store atomically, then recorded in the state database; a killed run's
@@ -36,7 +38,15 @@ from audiocast.pipeline import Pipeline
 from audiocast.speech.engine import max_in_flight
 from audiocast.speech.registry import EngineSet
 from audiocast.speech.voices import find_voice, load_voices
-from audiocast.state import PENDING, REMOVED, STATE_FILE, OutcomeStatus, SyncState
+from audiocast.state import (
+    PENDING,
+    REMOVED,
+    STATE_FILE,
+    ExcludedBy,
+    Exclusions,
+    OutcomeStatus,
+    SyncState,
+)
 
 LOCK_FILE = ".audiocast-sync.lock"
 
@@ -172,7 +182,7 @@ def _gather(settings: Settings, state: SyncState, report: SyncReport) -> list[Si
                 article.identity, source.name, article.title, article.url, article.category,
                 item.modified.isoformat(), item.content_hash,
             )  # fmt: skip
-            if excluded and excluded.covers(_episode_of(article), article.identity):
+            if _site_mark(state, item) or (excluded and _excluded_by_others(excluded, article)):
                 report.excluded.append(article.title)
             elif status == PENDING:
                 pending.append(item)
@@ -186,6 +196,28 @@ def _gather(settings: Settings, state: SyncState, report: SyncReport) -> list[Si
                 error = str(exc)
         state.source_read(source.name, gaps=listing.gaps, error=error)
     return pending
+
+
+def _site_mark(state: SyncState, item: SiteArticle) -> bool:
+    """The site's own «Не озвучивать» mark (a WordPress post's `audiocast_exclude` meta) made
+    the state's: set, it excludes the article (ExcludedBy.WORDPRESS, so the build leaves its
+    episode out); cleared, only that exclusion is lifted, an editor's stands. Whether it is
+    set now."""
+    if item.site_excluded is None:  # the source cannot say (a feed): nothing changes
+        return False
+    article = item.article
+    if item.site_excluded:
+        state.exclude(_episode_of(article), article.identity, ExcludedBy.WORDPRESS,
+                      title=article.title, reason="«Не озвучивать» в WordPress")  # fmt: skip
+        return True
+    state.include(_episode_of(article), ExcludedBy.WORDPRESS)
+    return False
+
+
+def _excluded_by_others(excluded: Exclusions, article: Article) -> bool:
+    """Whether anyone but the site's mark (read afresh this run) excludes ARTICLE."""
+    rows = excluded.of(_episode_of(article), article.identity)
+    return any(row.excluded_by != ExcludedBy.WORDPRESS for row in rows)
 
 
 def _episode_of(article: Article) -> str:

@@ -53,7 +53,10 @@ STATUS_LABELS = {
     Status.EXCLUDED: "исключена",
 }
 # who excluded it, as the article's page says it
-EXCLUDED_BY_LABELS = {ExcludedBy.EDITOR.value: "редактор"}
+EXCLUDED_BY_LABELS = {
+    ExcludedBy.EDITOR.value: "редактор",
+    ExcludedBy.WORDPRESS.value: "WordPress",
+}
 
 
 @dataclass(frozen=True)

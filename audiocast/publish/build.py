@@ -20,6 +20,9 @@ List's counts, and their published files go with the other stale ones. Every fin
 depends on which episodes a page lists changes with them; the store keeps their files, so an
 episode included again is published again as it was, same GUID, nothing voiced. Without a
 state database (`audiocast episode` and `build` alone) nothing is excluded, and none is made.
+
+For each WordPress source the build also publishes its post index (post_index.py), from the same
+state database: which post each published episode was made from.
 """
 
 from __future__ import annotations
@@ -55,8 +58,9 @@ from audiocast.publish.catalogue_cache import CACHE_FILE, CatalogueCache
 from audiocast.publish.feeds import base_url_warnings, check_show, feed_xml, show_warnings
 from audiocast.publish.layout import Layout, check_site, layout_for
 from audiocast.publish.pages import ShowCard, SitePages, list_pages, player_item
+from audiocast.publish.post_index import Entry, index_data, post_ids, render_index
 from audiocast.publish.write import MANIFEST, Copied, Rendered, load_manifest, write_outputs
-from audiocast.state import STATE_FILE, read_exclusions
+from audiocast.state import STATE_FILE, read_exclusions, read_site_episodes
 
 # beside the store, not in public/ (which a web server serves); two builds interleaved would
 # leave the feed of the one that started first and the manifest of either
@@ -88,6 +92,9 @@ class _Plan:
     outputs: list[Rendered | Copied]
     feeds: list[FeedSummary]
     warnings: list[str]
+    # each published episode and the slug of the first show it is in (its player's show)
+    placed: list[tuple[PublishedEpisode, str]] = field(default_factory=list)
+    context: str = ""  # what every output depends on (see _plan)
 
 
 def build(settings: Settings) -> BuildReport:
@@ -118,6 +125,7 @@ def _build(settings: Settings) -> BuildReport:
     if not settings.shows:  # the default shows: one per language, but only those with episodes
         shows = shows[:1] + tuple(s for s in shows[1:] if episodes_of(s, episodes))
     plan = _plan(settings, shows, episodes, pages)
+    plan.outputs.extend(_post_indexes(settings, plan, _site_episodes(settings)))
     written = write_outputs(plan.outputs, settings.public_dir, previous)
     return BuildReport(
         settings.public_dir, written.written, written.unchanged, written.removed,
@@ -224,7 +232,49 @@ def _plan(
         for name, data in pages.generated_static().items()
     ]
     orphans = [e for e, own in zip(catalogue, shows_of, strict=True) if not own]
-    return _Plan(outputs, feeds, _warnings(settings, shows, orphans))
+    placed = [(e, shows[own[0]].slug) for e, own in zip(catalogue, shows_of, strict=True) if own]
+    return _Plan(outputs, feeds, _warnings(settings, shows, orphans), placed, context)
+
+
+def _site_episodes(settings: Settings) -> list[tuple[str, str, str]]:
+    """Which post sync made which episode from (none without a state database)."""
+    path = settings.episodes_dir / STATE_FILE
+    try:
+        return read_site_episodes(path)
+    except sqlite3.Error as exc:
+        raise PublishError(
+            f"{path}: cannot read which post each episode was made from ({exc}): nothing was "
+            "built or removed"
+        ) from exc
+
+
+def _post_indexes(
+    settings: Settings, plan: _Plan, site_episodes: list[tuple[str, str, str]]
+) -> list[Rendered]:
+    """public/wordpress/<source>.json for each WordPress source: its posts whose episodes
+    are published (post_index.py). A source gone from audiocast.toml leaves no output, so
+    its index goes with the other stale files."""
+    layout = layout_for(settings)
+    outputs = []
+    for source in settings.sources:
+        if source.kind != "wordpress":
+            continue
+        posts = post_ids(source.name, site_episodes)
+        entries: list[Entry] = [
+            (posts[e.episode_id], e, show) for e, show in plan.placed if e.episode_id in posts
+        ]
+        path = Layout.post_index(source.name)
+        fingerprint = _digest(
+            plan.context, "post-index", source.name,
+            *sorted(f"{post}\0{e.digest}\0{show}" for post, e, show in entries),
+        )  # fmt: skip
+        published = settings.public_dir / path
+
+        def render(name=source.name, entries=entries, published=published) -> bytes:
+            return render_index(index_data(name, entries, layout), published)
+
+        outputs.append(Rendered(path, fingerprint, render))
+    return outputs
 
 
 def _show_outputs(

@@ -8,7 +8,10 @@ from dataclasses import dataclass
 
 from audiocast.config import Settings
 
-RESERVED_SLUGS = ("episodes", "static", "covers")  # folders of public/ that no show may take
+# folders of public/ that no show may take
+RESERVED_SLUGS = ("episodes", "static", "covers", "wordpress")
+# a source name that can name a file (its WordPress post index)
+_FILE_NAME = re.compile(r"[^./\\\x00-\x1f][^/\\\x00-\x1f]*")
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class Layout:
                                       and episode.json (what the player needs)
     covers/<slug>-<hash>.jpg          show covers; a new image gets a new name, as Apple asks
     static/                           the player and the pages' style sheet
+    wordpress/<source>.json           a WordPress source's post index (post_index.py)
     """
 
     base_url: str  # ends with "/"
@@ -47,6 +51,10 @@ class Layout:
     @staticmethod
     def episode_file(episode_id: str, name: str) -> str:
         return f"episodes/{episode_id}/{name}"
+
+    @staticmethod
+    def post_index(source: str) -> str:
+        return f"wordpress/{source}.json"
 
     @staticmethod
     def cover(slug: str, image: bytes) -> str:
@@ -81,5 +89,11 @@ def check_site(settings: Settings) -> list[str]:
             problems.append(
                 f"shows: slug {show.slug!r} is taken by public/{show.slug}/; "
                 f"choose another (reserved: {', '.join(RESERVED_SLUGS)})"
+            )
+    for source in settings.sources:
+        if source.kind == "wordpress" and not _FILE_NAME.fullmatch(source.name):
+            problems.append(
+                f"sources: name {source.name!r} cannot name its post index "
+                f"public/{Layout.post_index('…')}: no '/', no leading '.', no control characters"
             )
     return problems

@@ -2,14 +2,19 @@
 `<content type="html">`), parsed by feedparser. The bytes are fetched by our own client, so
 the time-out, the size limit and the retries apply, and feedparser never touches the network.
 
-A feed holds the newest items by publication date, in one answer: an item that leaves it was
-deleted or unpublished, or was pushed out by newer ones."""
+A feed holds the newest items by publication date: an item that leaves it was deleted or
+unpublished, or was pushed out by newer ones. WordPress pages its feeds (`posts_per_rss`
+items, "Syndication feeds show the most recent" in Settings → Reading) and gives the older
+ones at `?paged=2`, 3…: those are read too, up to the source's max_pages, until a page adds
+nothing new or WordPress answers 404 past its last page."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import feedparser
 
@@ -38,20 +43,54 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def read_feed(source: SiteSource, settings: Settings, client: SiteClient) -> SourceListing:
-    answer = client.get(source.url, accept=ACCEPT)
-    if answer.status != 200:
-        raise SourceError(
-            source.name, f"{answer.url}: HTTP {answer.status} {answer.reason}".strip()
-        )
-    parsed = _parse(source, answer)
+    """The feed's items, page after page (see _pages); SourceError when its first page, or a
+    later one that is there, cannot be had."""
     listing = SourceListing(source.name)
-    published: list[datetime] = []
-    for index, entry in enumerate(parsed.entries, start=1):
-        item = _read_entry(listing, entry, index, source, settings)
-        if item is not None:
-            published.append(item.article.published)
-    listing.oldest_modified = _window_start(listing, published)
+    first_page: list[SiteArticle] = []  # what removals are judged by (see _window_start)
+    index = 0
+    for number, entries in enumerate(_pages(source, client), start=1):
+        for entry in entries:
+            index += 1
+            item = _read_entry(listing, entry, index, source, settings)
+            if item is not None and number == 1:
+                first_page.append(item)
+    listing.oldest_modified = _window_start(first_page)
     return listing
+
+
+def _pages(source: SiteSource, client: SiteClient) -> Iterator[list]:
+    """The entries of each page not seen on an earlier one: the feed itself, then WordPress's
+    own feed pages (`?paged=2`, 3… up to max_pages). Paging ends at a page that adds nothing
+    (the last page, or a feed that ignores `paged` and answers its first page again) or at a
+    404 (WordPress's answer past its last page), which is not an error."""
+    seen: set[str] = set()
+    for number in range(1, max(1, source.max_pages) + 1):
+        url = source.url if number == 1 else _paged(source.url, number)
+        answer = client.get(url, accept=ACCEPT)
+        if answer.status == 404 and number > 1:
+            return
+        if answer.status != 200:
+            raise SourceError(
+                source.name, f"{answer.url}: HTTP {answer.status} {answer.reason}".strip()
+            )
+        entries = _parse(source, answer).entries
+        new = [entry for entry in entries if _entry_key(entry) not in seen]
+        if number > 1 and not new:
+            return
+        seen.update(_entry_key(entry) for entry in new)
+        yield new
+
+
+def _paged(url: str, number: int) -> str:
+    """URL with `paged=NUMBER` in its query (any `paged` it had replaced)."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "paged"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("paged", str(number))])))
+
+
+def _entry_key(entry) -> str:
+    """What tells two items apart across pages: the guid (else the link, else the title)."""
+    return str(entry.get("id") or entry.get("link") or entry.get("title") or "")
 
 
 def _parse(source: SiteSource, answer: Answer):
@@ -185,14 +224,17 @@ def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(microsecond=0)
 
 
-def _window_start(listing: SourceListing, published: list[datetime]) -> datetime | None:
-    """The oldest modification time from which a missing item counts as removed. A feed keeps
-    the newest items by publication date: when its items carry no separate update time
-    (modified = published, as in WordPress's RSS) that is the oldest published; otherwise
-    the newest update time listed, so an old item merely pushed out is never judged."""
-    if not listing.articles:
+def _window_start(first_page: list[SiteArticle]) -> datetime | None:
+    """The oldest modification time from which a missing item counts as removed, judged by
+    the feed's first page alone: one answer, so an item missing from its span is gone, while
+    a later page is asked after it, and a post deleted meanwhile moves an item of that page
+    onto the first one, already read (it would look deleted). A feed keeps the newest items by
+    publication date: when its items carry no separate update time (modified = published, as
+    in WordPress's RSS) that is the oldest published; otherwise the newest update time
+    listed, so an old item merely pushed out is never judged."""
+    if not first_page:
         return None
-    modified = [item.modified for item in listing.articles]
-    if all(m == _utc(p) for m, p in zip(modified, published, strict=True)):
+    modified = [item.modified for item in first_page]
+    if all(item.modified == _utc(item.article.published) for item in first_page):
         return min(modified)
     return max(modified)

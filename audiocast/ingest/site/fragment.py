@@ -62,6 +62,22 @@ def excerpt_text(fragment: str) -> str:
     return trimmed + "…" if trimmed != text else text
 
 
+def editors_lead(excerpt: str, content: str, body: list[Block]) -> str:
+    """EXCERPT (excerpt_text) as the article's lead, when an editor wrote it. Without one,
+    WordPress makes it itself from CONTENT (HTML): its first 55 words, table cells, captions
+    and pull quotes included. Such an excerpt is only the opening of the text again, so it
+    becomes the opening of BODY (the text as ingest reads it, without what it leaves out): a
+    description with no table cells in it, and a lead the script knows not to say twice."""
+    words = excerpt.removesuffix("…").split()
+    root = _parse(content)
+    # every word of the content, as WordPress strips its tags (nothing left out, no spaces added)
+    if not words or root is None or root.text_content().split()[: len(words)] != words:
+        return excerpt  # written by an editor (or none)
+    body_words = " ".join(block.text for block in body).split()
+    opening = " ".join(body_words[: len(words)])
+    return opening + "…" if excerpt.endswith("…") and len(body_words) > len(words) else opening
+
+
 def _parse(fragment: str):
     if not fragment or not fragment.strip():
         return None

@@ -21,6 +21,9 @@ class SiteArticle:
     article: Article
     modified: datetime  # the source's last modification, in UTC (WordPress modified_gmt)
     content_hash: str  # article_fingerprint(): changes only when what is spoken changes
+    # the site's own «Не озвучивать» mark (WordPress: the post meta `audiocast_exclude`);
+    # None when the source cannot say (a feed)
+    site_excluded: bool | None = None
 
 
 @dataclass

@@ -56,7 +56,12 @@ from datetime import UTC, datetime, timedelta, timezone
 from audiocast.config import Settings, SiteSource
 from audiocast.errors import SourceError
 from audiocast.ingest.common import ArticleFields, article_fingerprint, finish_article
-from audiocast.ingest.site.fragment import blocks_from_html, excerpt_text, plain_text
+from audiocast.ingest.site.fragment import (
+    blocks_from_html,
+    editors_lead,
+    excerpt_text,
+    plain_text,
+)
 from audiocast.ingest.site.listing import (
     ITEM_ERRORS,
     SiteArticle,
@@ -68,6 +73,8 @@ from audiocast.ingest.site.transport import Answer, SiteClient
 from audiocast.model import SITE_ID_PREFIX
 
 POSTS_PATH = "/wp-json/wp/v2/posts"
+# the post meta the companion plugin (wordpress/audiocast/) registers for «Не озвучивать»
+EXCLUDE_META = "audiocast_exclude"
 MAX_PER_PAGE = 100  # WordPress refuses more (rest_invalid_param)
 # ids in one `exclude`: at 6–8 digits and "%2C" each, about 5 KB of URL, under the 8 KB request
 # line that Apache (LimitRequestLine 8190) and nginx (large_client_header_buffers 8k) take
@@ -311,7 +318,17 @@ def _add_post(listing: SourceListing, post, source: SiteSource, settings: Settin
     if modified is None:
         modified = article.published.astimezone(UTC).replace(microsecond=0)
         _note_modified(listing, modified)
-    listing.articles.append(SiteArticle(article, modified, article_fingerprint(article)))
+    listing.articles.append(
+        SiteArticle(article, modified, article_fingerprint(article), _excluded_by_meta(post))
+    )
+
+
+def _excluded_by_meta(post: dict) -> bool:
+    """Whether the post is marked «Не озвучивать»: its meta EXCLUDE_META is true. The REST API
+    gives `meta` (registered keys only, with show_in_rest) in every post of the listing, which
+    asks for all fields; a site without the plugin has no such key, and excludes nothing."""
+    meta = post.get("meta")
+    return isinstance(meta, dict) and meta.get(EXCLUDE_META) is True
 
 
 def _fields(
@@ -325,10 +342,11 @@ def _fields(
     published, modified = _dates(post)
     if isinstance(published, datetime) and published.tzinfo is not None:
         published = in_site_zone(published, settings)
+    body = blocks_from_html(_rendered(content))
     fields = ArticleFields(
         source=link or f"{posts_url(source)}/{post['id']}",
         title=plain_text(_rendered(post.get("title"))),
-        body=blocks_from_html(_rendered(content)),
+        body=body,
         published=published,
         author=_author(embedded),
         category=next(iter(_term_names(embedded, "category")), ""),
@@ -336,7 +354,7 @@ def _fields(
         url=link,
         site_id=site_id,
         language=str(post.get("lang") or ""),  # Polylang and WPML add it; else detected
-        lead=excerpt_text(_rendered(post.get("excerpt"))),
+        lead=editors_lead(excerpt_text(_rendered(post.get("excerpt"))), _rendered(content), body),
     )
     return fields, modified
 
