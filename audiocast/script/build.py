@@ -80,12 +80,19 @@ def open_chapter(segments: list[Segment], chapter: str, last_pause: float) -> li
     return segments
 
 
+def _opens(blocks: list[Block], lead: str) -> bool:
+    """Whether BLOCKS begin with LEAD's first words (an automatic excerpt, or a lead the text
+    repeats), over as many blocks as it takes: a short first paragraph is not a new lead."""
+    words = lead.removesuffix("…").split()[:8]
+    return " ".join(block.text for block in blocks).split()[: len(words)] == words
+
+
 def body_segments(article: Article, normalize: Normalizer, chapters: bool = True) -> list[Segment]:
     """The lead and body as sentences and headings. With CHAPTERS, the body opens a chapter
     named after the article and each sub-heading opens its own; without, none is marked (an
     edition gives each article one chapter of its own)."""
     blocks = list(article.body)
-    if article.lead and (not blocks or not blocks[0].text.startswith(article.lead[:40])):
+    if article.lead and not _opens(blocks, article.lead):
         blocks.insert(0, Block(BlockKind.PARAGRAPH, article.lead))
     segments: list[Segment] = []
     # The body before the first sub-heading is one chapter named after the article.

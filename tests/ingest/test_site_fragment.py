@@ -3,7 +3,12 @@ headings; titles and excerpts → one line of text."""
 
 from __future__ import annotations
 
-from audiocast.ingest.site.fragment import blocks_from_html, excerpt_text, plain_text
+from audiocast.ingest.site.fragment import (
+    blocks_from_html,
+    editors_lead,
+    excerpt_text,
+    plain_text,
+)
 from audiocast.model import BlockKind
 
 P, H = BlockKind.PARAGRAPH, BlockKind.HEADING
@@ -69,3 +74,23 @@ def test_an_automatic_excerpt_ends_with_an_ellipsis():
     more = '<p>Начало [&hellip;] <a class="more-link" href="/x">Читать далее</a></p>'
     assert excerpt_text(more) == "Начало…"
     assert excerpt_text("<p>Ручной анонс.</p>") == "Ручной анонс."
+
+
+TABLE_POST = (
+    "<p>Коротко.</p>\n<p>Сборная победила.</p>\n"
+    '<figure class="wp-block-table"><table><tbody><tr><td>Ячейка один</td><td>Ячейка два</td>'
+    "</tr></tbody></table></figure>\n<p>Дальше текст статьи.</p>"
+)
+
+
+def test_wordpress_s_own_excerpt_becomes_the_opening_of_the_text_as_read():
+    # WordPress's excerpt, made without an editor: the content's words, a table's cells too
+    automatic = excerpt_text("<p>Коротко. Сборная победила. Ячейка одинЯчейка два [&hellip;]</p>")
+    body = blocks_from_html(TABLE_POST)
+    lead = editors_lead(automatic, TABLE_POST, body)
+    assert lead == "Коротко. Сборная победила. Дальше текст статьи."  # as many words, no cells
+    assert "Ячейка" not in lead
+    # one an editor wrote is kept as written
+    written = excerpt_text("<p>Главное о победе сборной.</p>")
+    assert editors_lead(written, TABLE_POST, body) == "Главное о победе сборной."
+    assert editors_lead("", TABLE_POST, body) == ""

@@ -82,3 +82,20 @@ def test_azerbaijani_article_gets_azerbaijani_wording(pipeline):
     intro = [s.text for s in script.segments if s.kind is SegmentKind.INTRO]
     assert intro[2] == "Müəllif: Minval redaksiyası."
     assert script.segments[0].chapter == "Giriş"
+
+
+def test_a_lead_the_text_opens_with_is_not_said_twice_even_over_a_short_paragraph(pipeline):
+    from audiocast.model import Block, BlockKind
+
+    article = dataclasses.replace(
+        pipeline.read(str(ARTICLES / "short-news.json")),
+        body=[
+            Block(BlockKind.PARAGRAPH, "Коротко."),
+            Block(BlockKind.PARAGRAPH, "Сборная победила."),
+        ],
+        lead="Коротко. Сборная победила.",
+    )
+    spoken = [s.text for s in pipeline.script(article).segments]
+    assert spoken.count("Коротко.") == 1
+    other = dataclasses.replace(article, lead="Главное о победе сборной.")
+    assert "Главное о победе сборной." in [s.text for s in pipeline.script(other).segments]
