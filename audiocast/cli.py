@@ -12,7 +12,7 @@ from pathlib import Path
 
 from audiocast import __version__
 from audiocast.commands import desk as desk_handlers
-from audiocast.commands import making, site
+from audiocast.commands import making, site, wordpress
 from audiocast.errors import AudiocastError
 
 # Each command imports what it needs when it runs (tests/test_startup.py): `--help` and
@@ -141,6 +141,11 @@ def _parser() -> argparse.ArgumentParser:
     include = commands.add_parser("include", help="put an excluded episode back in the podcast")
     include.add_argument("episode_id", metavar="EPISODE_ID")
     include.set_defaults(run=site.exclusion)
+    plugin = commands.add_parser(
+        "wordpress-plugin", help="write the WordPress plugin's zip (Plugins → Upload Plugin)"
+    )
+    plugin.add_argument("--out", default=".", help="folder for the zip (default: here)")
+    plugin.set_defaults(run=wordpress.plugin)
     _desk_parser(commands)
     return parser
 

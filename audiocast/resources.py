@@ -8,7 +8,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def bundled_dir(name: str) -> Path:
-    """The bundled `voices` or `templates` folder.
+    """The bundled `voices`, `templates` or `wordpress` (the plugin) folder.
 
     A wheel carries them inside the package (audiocast/_share/NAME); a checkout or an editable
     install has them at the top of the repository, beside the package.

@@ -1,0 +1,56 @@
+<?php
+/**
+ * Plugin Name:       Audiocast
+ * Plugin URI:        https://github.com/minval/audiocast
+ * Description:       A «Слушать статью» button and the podcast's global player on every post that has an episode, from the index the podcast host publishes.
+ * Version:           0.1.0
+ * Requires at least: 6.1
+ * Requires PHP:      7.4
+ * Author:            Audiocast
+ * License:           GPL-2.0-or-later
+ * License URI:       https://www.gnu.org/licenses/gpl-2.0.html
+ * Text Domain:       audiocast
+ *
+ * @package Audiocast
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+define( 'AUDIOCAST_VERSION', '0.1.0' );
+define( 'AUDIOCAST_FILE', __FILE__ );
+define( 'AUDIOCAST_DIR', plugin_dir_path( __FILE__ ) );
+// options: the settings, the last good index, and what the last refresh found
+define( 'AUDIOCAST_SETTINGS', 'audiocast_settings' );
+define( 'AUDIOCAST_INDEX', 'audiocast_index' );
+define( 'AUDIOCAST_INDEX_STATUS', 'audiocast_index_status' );
+// a lock so that two refreshes (the schedule and a settings save) never fetch at once
+define( 'AUDIOCAST_REFRESH_LOCK', 'audiocast_refreshing' );
+define( 'AUDIOCAST_CRON_HOOK', 'audiocast_refresh_index' );
+define( 'AUDIOCAST_CRON_SCHEDULE', 'audiocast_ten_minutes' );
+define( 'AUDIOCAST_EXCLUDE_META', 'audiocast_exclude' );
+
+require_once AUDIOCAST_DIR . 'includes/settings.php';
+require_once AUDIOCAST_DIR . 'includes/index.php';
+require_once AUDIOCAST_DIR . 'includes/button.php';
+require_once AUDIOCAST_DIR . 'includes/meta.php';
+
+register_activation_hook( __FILE__, 'audiocast_activate' );
+register_deactivation_hook( __FILE__, 'audiocast_deactivate' );
+
+/**
+ * On activation: default settings (so that the first save is an update, sanitized once) and
+ * the background refresh of the index, every ten minutes.
+ */
+function audiocast_activate() {
+	add_option( AUDIOCAST_SETTINGS, audiocast_default_settings() );
+	audiocast_schedule_refresh();
+}
+
+/**
+ * On deactivation: no refresh runs for a plugin that is off. Options stay (uninstall.php
+ * removes them).
+ */
+function audiocast_deactivate() {
+	wp_clear_scheduled_hook( AUDIOCAST_CRON_HOOK );
+	wp_clear_scheduled_hook( AUDIOCAST_CRON_HOOK, array( 'settings' ) );
+}

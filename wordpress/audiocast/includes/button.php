@@ -1,0 +1,110 @@
+<?php
+/**
+ * On a post that has an episode: the «Слушать статью · 1:03» button before or after its
+ * content, and the podcast host's global player (player.js loads its modules and finds the
+ * button by its data-audiocast-play attribute). A post without one gets neither.
+ *
+ * @package Audiocast
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+add_action( 'wp_enqueue_scripts', 'audiocast_enqueue_player' );
+add_filter( 'the_content', 'audiocast_add_button', 20 );
+
+/**
+ * The episode of the post this page shows, when it is a post that gets the button.
+ *
+ * @return array|null
+ */
+function audiocast_page_episode() {
+	if ( ! is_singular() ) {
+		return null;
+	}
+	$post = get_queried_object();
+	if ( ! $post instanceof WP_Post || ! audiocast_post_gets_button( $post ) ) {
+		return null;
+	}
+	return audiocast_episode_for( $post->ID );
+}
+
+/**
+ * Whether POST is of a type and in a category the settings name, and not excluded.
+ *
+ * @param WP_Post $post A post.
+ * @return bool
+ */
+function audiocast_post_gets_button( $post ) {
+	$settings = audiocast_settings();
+	if ( ! in_array( $post->post_type, $settings['post_types'], true ) || 'publish' !== $post->post_status
+		|| get_post_meta( $post->ID, AUDIOCAST_EXCLUDE_META, true ) ) {
+		return false;
+	}
+	if ( array() === $settings['categories'] ) {
+		return true;
+	}
+	return has_category( $settings['categories'], $post );
+}
+
+/**
+ * The player's script and style, from the podcast host, without a version query: player.js
+ * finds its modules beside its own URL, and the player looks for a player.css link before
+ * adding its own.
+ */
+function audiocast_enqueue_player() {
+	if ( null === audiocast_page_episode() ) {
+		return;
+	}
+	$player = audiocast_current_index()['player'];
+	wp_enqueue_style( 'audiocast-player', $player['css'], array(), null );
+	wp_enqueue_script( 'audiocast-player', $player['js'], array(), null, true );
+}
+
+/**
+ * The button, before or after the content of the post the page shows (not in excerpts, not
+ * in other posts' content on the same page, once).
+ *
+ * @param string $content The post's content.
+ * @return string
+ */
+function audiocast_add_button( $content ) {
+	static $done = false;
+	if ( $done || doing_filter( 'get_the_excerpt' ) || ! is_main_query() || get_the_ID() !== get_queried_object_id() ) {
+		return $content;
+	}
+	$episode = audiocast_page_episode();
+	if ( null === $episode ) {
+		return $content;
+	}
+	$done   = true;
+	$button = audiocast_button_html( $episode, audiocast_settings()['label'] );
+	return 'after' === audiocast_settings()['place'] ? $content . $button : $button . $content;
+}
+
+/**
+ * The button for EPISODE: its inline JSON is what the player reads (id, title, show, src,
+ * page, duration), hex-escaped so that no quote or angle bracket is left for the attribute.
+ *
+ * @param array  $episode The index's entry.
+ * @param string $label   The button's label.
+ * @return string
+ */
+function audiocast_button_html( $episode, $label ) {
+	$data = wp_json_encode(
+		array(
+			'id'       => $episode['episode'],
+			'title'    => $episode['title'],
+			'show'     => $episode['show'],
+			'src'      => $episode['audio'],
+			'page'     => $episode['page'],
+			'duration' => $episode['duration'],
+		),
+		JSON_HEX_TAG | JSON_HEX_AMP | JSON_HEX_APOS | JSON_HEX_QUOT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE
+	);
+	$text = $label . ' · ' . $episode['duration_text'];
+	return sprintf(
+		'<p class="audiocast-listen"><button type="button" class="audiocast-button wp-element-button" data-audiocast-play="%1$s">%2$s</button></p>',
+		esc_attr( $data ),
+		esc_html( $text )
+	);
+}

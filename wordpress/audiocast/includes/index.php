@@ -1,0 +1,238 @@
+<?php
+/**
+ * The post index that `audiocast build` publishes at <base_url>wordpress/<source>.json: which
+ * posts have an episode. Fetched by WP-Cron every ten minutes (and soon after the settings
+ * change), validated, and kept in an option; a page view only reads the option, never the
+ * network. A failed fetch keeps the last good index.
+ *
+ * @package Audiocast
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+// the biggest index read (a site of 20 000 voiced posts is about 8 MB)
+define( 'AUDIOCAST_INDEX_MAX_BYTES', 16 * 1024 * 1024 );
+
+add_filter( 'cron_schedules', 'audiocast_cron_schedules' );
+add_action( AUDIOCAST_CRON_HOOK, 'audiocast_refresh_index' );
+
+/**
+ * The ten-minute schedule.
+ *
+ * @param array $schedules WordPress's schedules.
+ * @return array
+ */
+function audiocast_cron_schedules( $schedules ) {
+	$schedules[ AUDIOCAST_CRON_SCHEDULE ] = array(
+		'interval' => 10 * MINUTE_IN_SECONDS,
+		'display'  => __( 'Каждые 10 минут', 'audiocast' ),
+	);
+	return $schedules;
+}
+
+/**
+ * The recurring refresh, unless it is scheduled already.
+ */
+function audiocast_schedule_refresh() {
+	if ( ! wp_next_scheduled( AUDIOCAST_CRON_HOOK ) ) {
+		wp_schedule_event( time(), AUDIOCAST_CRON_SCHEDULE, AUDIOCAST_CRON_HOOK );
+	}
+}
+
+/**
+ * A refresh as soon as WP-Cron next runs. Its own argument, so that WordPress does not take
+ * it for a duplicate of the recurring event (events of one hook and the same arguments within
+ * ten minutes of each other are refused).
+ */
+function audiocast_refresh_soon() {
+	if ( ! wp_next_scheduled( AUDIOCAST_CRON_HOOK, array( 'settings' ) ) ) {
+		wp_schedule_single_event( time(), AUDIOCAST_CRON_HOOK, array( 'settings' ) );
+	}
+}
+
+/**
+ * The index's URL for the settings, or '' when they do not name one.
+ *
+ * @param array $settings The settings.
+ * @return string
+ */
+function audiocast_index_url( $settings ) {
+	if ( '' === $settings['base_url'] || '' === $settings['source'] ) {
+		return '';
+	}
+	return $settings['base_url'] . 'wordpress/' . rawurlencode( $settings['source'] ) . '.json';
+}
+
+/**
+ * The cron job: fetch, validate, store. Records what happened for the settings page.
+ */
+function audiocast_refresh_index() {
+	if ( get_transient( AUDIOCAST_REFRESH_LOCK ) ) {
+		return;
+	}
+	set_transient( AUDIOCAST_REFRESH_LOCK, 1, MINUTE_IN_SECONDS );
+	$settings = audiocast_settings();
+	$result   = audiocast_fetch_index( $settings );
+	$status   = array(
+		'checked' => time(),
+		'error'   => '',
+		'posts'   => 0,
+	);
+	if ( is_wp_error( $result ) ) {
+		$status['error'] = $result->get_error_message();
+	} else {
+		$status['posts'] = count( $result['posts'] );
+		update_option( AUDIOCAST_INDEX, $result, false );
+	}
+	update_option( AUDIOCAST_INDEX_STATUS, $status, false );
+	delete_transient( AUDIOCAST_REFRESH_LOCK );
+}
+
+/**
+ * The index for SETTINGS, read from the podcast host and validated.
+ *
+ * @param array $settings The settings.
+ * @return array|WP_Error
+ */
+function audiocast_fetch_index( $settings ) {
+	$url = audiocast_index_url( $settings );
+	if ( '' === $url ) {
+		return new WP_Error( 'audiocast_unset', __( 'не заданы адрес подкаста и имя источника.', 'audiocast' ) );
+	}
+	$response = wp_remote_get(
+		$url,
+		array(
+			'timeout'             => 10,
+			'redirection'         => 2,
+			'limit_response_size' => AUDIOCAST_INDEX_MAX_BYTES + 1,
+			'headers'             => array( 'Accept' => 'application/json' ),
+		)
+	);
+	if ( is_wp_error( $response ) ) {
+		return $response;
+	}
+	$code = (int) wp_remote_retrieve_response_code( $response );
+	if ( 200 !== $code ) {
+		/* translators: %d: HTTP status */
+		return new WP_Error( 'audiocast_http', sprintf( __( 'сервер подкаста ответил %d.', 'audiocast' ), $code ) );
+	}
+	$body = wp_remote_retrieve_body( $response );
+	if ( strlen( $body ) > AUDIOCAST_INDEX_MAX_BYTES ) {
+		return new WP_Error( 'audiocast_size', __( 'индекс слишком велик.', 'audiocast' ) );
+	}
+	return audiocast_validate_index( json_decode( $body, true ), $settings );
+}
+
+/**
+ * The index reduced to what the plugin uses, every URL under the podcast host; posts whose
+ * entry is not valid are left out, an index that is not one is refused.
+ *
+ * @param mixed $data     The decoded JSON.
+ * @param array $settings The settings it was fetched for.
+ * @return array|WP_Error
+ */
+function audiocast_validate_index( $data, $settings ) {
+	$base = $settings['base_url'];
+	if ( ! is_array( $data ) || 1 !== ( $data['version'] ?? null ) || ! isset( $data['posts'], $data['player'] )
+		|| ! is_array( $data['posts'] ) || ! is_array( $data['player'] )
+		|| ( $data['source'] ?? null ) !== $settings['source'] ) {
+		return new WP_Error( 'audiocast_invalid', __( 'это не индекс эпизодов audiocast (версия 1) для этого источника.', 'audiocast' ) );
+	}
+	$js  = audiocast_url_under( $data['player']['js'] ?? null, $base );
+	$css = audiocast_url_under( $data['player']['css'] ?? null, $base );
+	if ( null === $js || null === $css ) {
+		return new WP_Error( 'audiocast_player', __( 'адреса плеера в индексе не на сервере подкаста.', 'audiocast' ) );
+	}
+	$posts = array();
+	foreach ( $data['posts'] as $id => $entry ) {
+		$clean = audiocast_validate_entry( $entry, $base );
+		if ( null !== $clean && preg_match( '/^[1-9][0-9]{0,19}$/', (string) $id ) ) {
+			$posts[ (int) $id ] = $clean;
+		}
+	}
+	return array(
+		'base_url' => $base,
+		'source'   => $settings['source'],
+		'player'   => array(
+			'js'  => $js,
+			'css' => $css,
+		),
+		'posts'    => $posts,
+	);
+}
+
+/**
+ * One post's episode, or null when it is not valid.
+ *
+ * @param mixed  $entry The entry.
+ * @param string $base  The podcast host's URL.
+ * @return array|null
+ */
+function audiocast_validate_entry( $entry, $base ) {
+	if ( ! is_array( $entry ) ) {
+		return null;
+	}
+	$audio = audiocast_url_under( $entry['audio'] ?? null, $base );
+	$page  = audiocast_url_under( $entry['page'] ?? null, $base );
+	$texts = array();
+	foreach ( array( 'episode', 'title', 'duration_text', 'published', 'show' ) as $key ) {
+		$value = $entry[ $key ] ?? '';
+		if ( ! is_string( $value ) || strlen( $value ) > 1000 ) {
+			return null;
+		}
+		$texts[ $key ] = $value;
+	}
+	$duration = $entry['duration'] ?? null;
+	if ( null === $audio || null === $page || ! preg_match( '/^[A-Za-z0-9_-]{1,64}$/', $texts['episode'] )
+		|| ! ( is_int( $duration ) || is_float( $duration ) ) || $duration < 0
+		|| ! preg_match( '/^[0-9]{1,3}(:[0-9]{2}){1,2}$/', $texts['duration_text'] ) ) {
+		return null;
+	}
+	return array_merge( $texts, array(
+		'audio'    => $audio,
+		'page'     => $page,
+		'duration' => (float) $duration,
+	) );
+}
+
+/**
+ * URL when it is an http(s) URL under BASE, else null.
+ *
+ * @param mixed  $url  A value from the index.
+ * @param string $base The podcast host's URL (with its trailing slash).
+ * @return string|null
+ */
+function audiocast_url_under( $url, $base ) {
+	if ( ! is_string( $url ) || '' === $base || 0 !== strpos( $url, $base ) || strlen( $url ) > 2000
+		|| preg_match( '/[\s"\'<>\\\\]|\/\.\.?(\/|$)/', $url ) ) {
+		return null;
+	}
+	return $url;
+}
+
+/**
+ * The stored index when it belongs to the current settings, else null (nothing shown until
+ * the index of a changed host or source is fetched).
+ *
+ * @return array|null
+ */
+function audiocast_current_index() {
+	$index    = get_option( AUDIOCAST_INDEX );
+	$settings = audiocast_settings();
+	if ( ! is_array( $index ) || ( $index['base_url'] ?? '' ) !== $settings['base_url']
+		|| ( $index['source'] ?? '' ) !== $settings['source'] || '' === $settings['base_url'] ) {
+		return null;
+	}
+	return $index;
+}
+
+/**
+ * The episode of post POST_ID, or null.
+ *
+ * @param int $post_id A post id.
+ * @return array|null
+ */
+function audiocast_episode_for( $post_id ) {
+	$index = audiocast_current_index();
+	return $index['posts'][ (int) $post_id ] ?? null;
+}

@@ -1,0 +1,17 @@
+<?php
+/**
+ * Deleting the plugin removes everything it stored: its options, its lock transient and its
+ * scheduled refreshes. Posts keep their «Не озвучивать» meta: it is the editors' decision,
+ * and `audiocast sync` reads it whether or not the plugin is installed.
+ *
+ * @package Audiocast
+ */
+
+defined( 'WP_UNINSTALL_PLUGIN' ) || exit;
+
+foreach ( array( 'audiocast_settings', 'audiocast_index', 'audiocast_index_status' ) as $audiocast_option ) {
+	delete_option( $audiocast_option );
+}
+delete_transient( 'audiocast_refreshing' );
+wp_clear_scheduled_hook( 'audiocast_refresh_index' );
+wp_clear_scheduled_hook( 'audiocast_refresh_index', array( 'settings' ) );
