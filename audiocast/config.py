@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from audiocast.errors import ConfigError
@@ -88,6 +90,10 @@ class SiteSource:
     timeout_seconds: float = 20.0
     max_bytes: int = 10_000_000  # a larger answer is refused
     attempts: int = 3  # for time-outs, dropped connections, HTTP 429 and 5xx
+    # WordPress only: a user and the file holding one of their application passwords; with
+    # them the REST API is asked with HTTP Basic auth and lists scheduled posts too (sync.md)
+    user: str | None = None
+    application_password_file: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -233,6 +239,45 @@ _SHOW = spec(
     },
     rules=(Rule(("language", "languages"), _holds_own_language),),
 )
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")  # http may carry a password only to these
+
+
+def _credentials(kind: str, url: str, user: str | None, password: Path | None) -> str | None:
+    """A source's application password: for WordPress, with its user, over https (or http to
+    this machine), in a file that only its owner may read (as ssh asks of a private key), so
+    that the secret is in neither audiocast.toml nor a file other users can read."""
+    if user is None and password is None:
+        return None
+    if user is None or password is None:
+        return "user and application_password_file go together: give both, or neither"
+    if kind != "wordpress":
+        return 'user and application_password_file are for kind = "wordpress" only'
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme.lower() != "https" and host not in LOOPBACK_HOSTS:
+        return (
+            f"url {url!r} must be https with an application password: over http it would "
+            "travel in clear (http is allowed only to localhost, 127.0.0.1 or ::1)"
+        )
+    return password_file_problem(password)
+
+
+def password_file_problem(path: Path) -> str | None:
+    """Why the application password file PATH cannot be used (None: it can)."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        return f"application_password_file {str(path)!r} cannot be read ({exc.strerror})"
+    if info.st_mode & 0o077:
+        return (
+            f"application_password_file {str(path)!r} may be read by other users (mode "
+            f"{stat.S_IMODE(info.st_mode):o}): make it readable by its owner only (chmod 600)"
+        )
+    if info.st_size == 0:
+        return f"application_password_file {str(path)!r} is empty"
+    return None
+
+
 _SOURCE = spec(
     SiteSource,
     {
@@ -243,7 +288,10 @@ _SOURCE = spec(
         "timeout_seconds": Number(0, above=True, note="seconds"),
         "max_bytes": Integer(1),
         "attempts": Integer(1),
+        "user": Text(Check(bool, "must not be empty")),
+        "application_password_file": _FILE,
     },
+    rules=(Rule(("kind", "url", "user", "application_password_file"), _credentials),),
 )
 _EDITION = spec(Edition, {"max_articles": Integer(1), "hours": Integer(1, 24 * 366)})
 _SETTINGS = spec(

@@ -52,6 +52,10 @@ CREATE TABLE IF NOT EXISTS exclusions (
     PRIMARY KEY (episode_id, excluded_by)
 );
 CREATE INDEX IF NOT EXISTS exclusions_identity ON exclusions(identity);
+CREATE TABLE IF NOT EXISTS scheduled (
+    identity      TEXT PRIMARY KEY,  -- a post the site last listed as scheduled (not yet public)
+    at            TEXT NOT NULL      -- when sync first saw it so (ISO 8601, UTC)
+);
 """
 
 
@@ -204,6 +208,28 @@ def read_site_episodes(path: Path) -> list[tuple[str, str, str]]:
     return [(source, identity, episode_id) for source, identity, episode_id in rows]
 
 
+def read_scheduled(path: Path) -> frozenset[str]:
+    """The ids of the episodes made from posts the site last listed as scheduled (WordPress
+    status "future"), from the state database at PATH, read only: none without a database.
+    The build holds them back until sync sees their post published, whatever their date says
+    (a WordPress whose cron missed the time still has the post unpublished)."""
+    if not path.exists():
+        return frozenset()
+    db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
+    try:
+        rows = db.execute(
+            "SELECT articles.episode_id FROM scheduled JOIN articles USING (identity)"
+            " WHERE articles.episode_id IS NOT NULL"
+        ).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):  # made by a version before scheduled posts
+            return frozenset()
+        raise
+    finally:
+        db.close()
+    return frozenset(episode_id for (episode_id,) in rows)
+
+
 class SyncState:
     """The database. Each change is its own transaction, so a killed run loses at most the
     record of the episode it was finishing (which the next run then remakes in place)."""
@@ -278,6 +304,21 @@ class SyncState:
             self._db.execute(
                 "UPDATE articles SET status = ?, updated_at = ? WHERE identity = ?",
                 (REMOVED, _now(), identity),
+            )
+            self._db.execute("DELETE FROM scheduled WHERE identity = ?", (identity,))
+
+    def scheduled(self, identity: str, scheduled: bool) -> None:
+        """Record whether the site lists the article as scheduled now (read_scheduled)."""
+        if not scheduled:
+            found = self._db.execute("SELECT 1 FROM scheduled WHERE identity = ?", (identity,))
+            if found.fetchone():  # most posts never were: no write for them
+                with self._transaction():
+                    self._db.execute("DELETE FROM scheduled WHERE identity = ?", (identity,))
+            return
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO scheduled (identity, at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (identity, _now()),
             )
 
     def source_read(self, name: str, *, gaps: Sequence[str] = (), error: str | None = None) -> None:

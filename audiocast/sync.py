@@ -4,7 +4,10 @@ An article excluded from the podcast (state.py's exclusions) is never voiced, ed
 until it is included again; its version is still recorded, so an edit made meanwhile is voiced
 once it is back. A WordPress post marked «Не озвучивать» (its `audiocast_exclude` meta) is
 excluded by sync itself, under its own asker (ExcludedBy.WORDPRESS), and included again when
-the mark is cleared; an editor's exclusion of the same article is left as it is.
+the mark is cleared; an editor's exclusion of the same article is left as it is. A post
+scheduled for later (listed with an application password) is voiced like any other and
+recorded as scheduled: the build publishes nothing of it until a sync has seen it published
+and its date has passed.
 
 Order of writes, so that a run killed at any moment leaves nothing broken: an episode is
 committed to the store atomically, then recorded in the state database; a killed run's
@@ -75,6 +78,7 @@ class SyncReport:
     unchanged: int = 0
     excluded: list[str] = field(default_factory=list)  # titles listed but left unvoiced
     removed: list[str] = field(default_factory=list)
+    scheduled: list[str] = field(default_factory=list)  # titles of posts not yet public
     editions: list[Outcome] = field(default_factory=list)
     interrupted: bool = False
 
@@ -182,6 +186,9 @@ def _gather(settings: Settings, state: SyncState, report: SyncReport) -> list[Si
                 article.identity, source.name, article.title, article.url, article.category,
                 item.modified.isoformat(), item.content_hash,
             )  # fmt: skip
+            state.scheduled(article.identity, item.scheduled)  # the build holds it back
+            if item.scheduled:
+                report.scheduled.append(article.title)
             if _site_mark(state, item) or (excluded and _excluded_by_others(excluded, article)):
                 report.excluded.append(article.title)
             elif status == PENDING:

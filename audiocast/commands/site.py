@@ -37,7 +37,8 @@ def build(arguments, settings: Settings, errors: Console) -> int:
     errors.print(
         f"{report.public_dir}: {len(report.written)} written, {report.unchanged} unchanged, "
         f"{len(report.removed)} removed"
-        + (f", {len(report.excluded)} excluded" if report.excluded else ""),
+        + (f", {len(report.excluded)} excluded" if report.excluded else "")
+        + (f", {len(report.waiting)} scheduled" if report.waiting else ""),
         markup=False,
     )
     return 1 if report.problems else 0
@@ -148,6 +149,7 @@ def _sync_summary(report, errors: Console) -> None:
         f"{len(report.removed)} removed, {len(report.source_errors)} sources down"
         + (f", {len(report.gaps)} listings not read whole" if report.gaps else "")
         + (f", {len(report.excluded)} excluded" if report.excluded else "")
+        + (f", {len(report.scheduled)} scheduled" if report.scheduled else "")
         + (" — interrupted" if report.interrupted else ""),
         markup=False,
     )

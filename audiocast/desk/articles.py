@@ -52,6 +52,7 @@ STATUS_LABELS = {
     Status.REMOVED: "снята с сайта",
     Status.EXCLUDED: "исключена",
 }
+SCHEDULED_LABEL = "запланирована"  # voiced, its post's time still to come (sync.md)
 # who excluded it, as the article's page says it
 EXCLUDED_BY_LABELS = {
     ExcludedBy.EDITOR.value: "редактор",
@@ -94,7 +95,18 @@ class ArticleRow:
 
     @property
     def label(self) -> str:
+        if self.scheduled:
+            return SCHEDULED_LABEL
         return STATUS_LABELS[self.status]
+
+    @property
+    def scheduled(self) -> bool:
+        """Voiced ahead of its post's scheduled time: in no feed or page until then."""
+        return (
+            self.status is Status.VOICED
+            and self.episode is not None
+            and self.episode.published > datetime.now(UTC)
+        )
 
     @property
     def excluded_by_editor(self) -> bool:

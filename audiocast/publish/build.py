@@ -21,6 +21,11 @@ depends on which episodes a page lists changes with them; the store keeps their 
 episode included again is published again as it was, same GUID, nothing voiced. Without a
 state database (`audiocast episode` and `build` alone) nothing is excluded, and none is made.
 
+Episodes not public yet are left out the same way (Catalogue.due): one whose published time
+is still to come (a post voiced before its scheduled time), and one made from a post its site
+still lists as scheduled (a WordPress whose cron missed the time). The first build after both
+have passed publishes it; `waiting` in the report names them.
+
 For each WordPress source the build also publishes its post index (post_index.py), from the same
 state database: which post each published episode was made from.
 """
@@ -33,6 +38,7 @@ import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -60,7 +66,7 @@ from audiocast.publish.layout import Layout, check_site, layout_for
 from audiocast.publish.pages import ShowCard, SitePages, list_pages, player_item
 from audiocast.publish.post_index import Entry, index_data, post_ids, render_index
 from audiocast.publish.write import MANIFEST, Copied, Rendered, load_manifest, write_outputs
-from audiocast.state import STATE_FILE, read_exclusions, read_site_episodes
+from audiocast.state import STATE_FILE, read_exclusions, read_scheduled, read_site_episodes
 
 # beside the store, not in public/ (which a web server serves); two builds interleaved would
 # leave the feed of the one that started first and the manifest of either
@@ -85,6 +91,7 @@ class BuildReport:
     problems: list[str] = field(default_factory=list)  # episodes left out: they cannot be read
     feeds: list[FeedSummary] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)  # stored episodes left out (their ids)
+    waiting: list[str] = field(default_factory=list)  # scheduled: not public yet (their ids)
 
 
 @dataclass(frozen=True)
@@ -119,7 +126,7 @@ def _build(settings: Settings) -> BuildReport:
     cache = CatalogueCache(settings.cache_dir / CACHE_FILE, settings.episodes_dir)
     stored = read_catalogue(settings.episodes_dir, copied_from, cache)
     excluded = _excluded(settings)
-    catalogue = stored.without(excluded)
+    catalogue, waiting = stored.without(excluded).due(datetime.now(UTC), _scheduled(settings))
     episodes, problems = _keep_broken(catalogue, settings.public_dir)
     _refuse_an_empty_store(settings, episodes, stored, previous)
     if not settings.shows:  # the default shows: one per language, but only those with episodes
@@ -131,6 +138,7 @@ def _build(settings: Settings) -> BuildReport:
         settings.public_dir, written.written, written.unchanged, written.removed,
         warnings=plan.warnings, problems=problems, feeds=plan.feeds,
         excluded=sorted(excluded & ({e.episode_id for e in stored.episodes} | set(stored.broken))),
+        waiting=waiting,
     )  # fmt: skip
 
 
@@ -142,6 +150,17 @@ def _excluded(settings: Settings) -> frozenset[str]:
     except sqlite3.Error as exc:
         raise PublishError(
             f"{path}: cannot read which episodes are excluded ({exc}): nothing was built or removed"
+        ) from exc
+
+
+def _scheduled(settings: Settings) -> frozenset[str]:
+    """The ids of the episodes whose posts the site still lists as scheduled."""
+    path = settings.episodes_dir / STATE_FILE
+    try:
+        return read_scheduled(path)
+    except sqlite3.Error as exc:
+        raise PublishError(
+            f"{path}: cannot read which posts are scheduled ({exc}): nothing was built or removed"
         ) from exc
 
 

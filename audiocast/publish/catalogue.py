@@ -130,6 +130,17 @@ class Catalogue:
             return self
         return Catalogue(episodes, list(broken.values()), broken)
 
+    def due(
+        self, now: datetime, held: AbstractSet[str] = frozenset()
+    ) -> tuple[Catalogue, list[str]]:
+        """The catalogue less the episodes not public yet, and their ids: those published after
+        NOW (a post voiced before its scheduled time) and those HELD (made from a post its site
+        still lists as scheduled: state.read_scheduled). The one filter between the store and
+        every public output, so none can forget it; broken entries held are left out too."""
+        waiting = {e.episode_id for e in self.episodes if e.published > now or e.episode_id in held}
+        waiting |= held & self.broken.keys()
+        return self.without(waiting), sorted(waiting)
+
 
 Signatures = dict[str, str]  # a published path → the signature of the file it was copied from
 

@@ -24,6 +24,9 @@ class SiteArticle:
     # the site's own «Не озвучивать» mark (WordPress: the post meta `audiocast_exclude`);
     # None when the source cannot say (a feed)
     site_excluded: bool | None = None
+    # a WordPress post scheduled for later (status "future", listed only to a signed-in user):
+    # voiced now, published once its time has passed and the site says it is published
+    scheduled: bool = False
 
 
 @dataclass

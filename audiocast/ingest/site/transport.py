@@ -15,7 +15,7 @@ import requests
 import urllib3
 
 from audiocast import __version__
-from audiocast.config import SiteSource
+from audiocast.config import SiteSource, password_file_problem
 from audiocast.errors import SourceError
 from audiocast.retry import RetryPolicy, TransientError, retry_after_seconds, with_retries
 
@@ -45,6 +45,34 @@ def check_http_url(url: str, source_name: str) -> None:
         raise SourceError(source_name, f"{url!r} is not an http or https URL")
 
 
+def application_password(source: SiteSource) -> str:
+    """The application password in the source's file (WordPress shows it in groups of four
+    with spaces, which it accepts as they are); SourceError when it cannot be had. The file
+    was checked when audiocast.toml was read, but it may have changed since."""
+    path = source.application_password_file
+    problem = password_file_problem(path) if path is not None else "no application_password_file"
+    if problem:
+        raise SourceError(source.name, problem)
+    assert path is not None
+    try:
+        secret = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise SourceError(
+            source.name, f"application_password_file {str(path)!r} cannot be read ({reason})"
+        ) from None
+    except UnicodeDecodeError:  # its message would quote the file's bytes
+        raise SourceError(
+            source.name, f"application_password_file {str(path)!r} is not UTF-8 text"
+        ) from None
+    if not secret or "\n" in secret:
+        raise SourceError(
+            source.name,
+            f"application_password_file {str(path)!r} must hold one line: the password",
+        )
+    return secret
+
+
 class SiteClient:
     """The connection to one source: one session (kept alive across pages), its limits and its
     retry policy. SLEEP waits between attempts (tests pass one that does not wait)."""
@@ -55,6 +83,10 @@ class SiteClient:
         self._sleep = sleep
         self._session = requests.Session()
         self._session.headers["User-Agent"] = USER_AGENT
+        self.authenticated = None not in (source.user, source.application_password_file)
+        if self.authenticated:
+            # requests drops it on a redirect to another host; never in a message or a log
+            self._session.auth = (source.user or "", application_password(source))
 
     def __enter__(self) -> SiteClient:
         return self

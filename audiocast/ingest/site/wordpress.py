@@ -45,7 +45,10 @@ them and records them for `audiocast status`):
   MAX_EXCLUDED posts; beyond that the listing stops.
 
 The public API lists published posts only: a post that leaves the listing was deleted, made
-private or a draft, or was pushed past the last page read (`max_pages`)."""
+private or a draft, or was pushed past the last page read (`max_pages`). With a user and an
+application password (WordPress core; HTTP Basic auth, see transport.py) the listing and the
+by-id check also ask `status=publish,future`, so scheduled posts are read (and voiced ahead:
+SiteArticle.scheduled); a wrong password shows as WordPress refusing that status."""
 
 from __future__ import annotations
 
@@ -75,6 +78,7 @@ from audiocast.model import SITE_ID_PREFIX
 POSTS_PATH = "/wp-json/wp/v2/posts"
 # the post meta the companion plugin (wordpress/audiocast/) registers for «Не озвучивать»
 EXCLUDE_META = "audiocast_exclude"
+SCHEDULED = "future"  # a post's status until its publish time (listed with a password only)
 MAX_PER_PAGE = 100  # WordPress refuses more (rest_invalid_param)
 # ids in one `exclude`: at 6–8 digits and "%2C" each, about 5 KB of URL, under the 8 KB request
 # line that Apache (LimitRequestLine 8190) and nginx (large_client_header_buffers 8k) take
@@ -129,7 +133,7 @@ class _ListingRead:
                 )
                 return
             params = {"_embed": "1", "per_page": str(per_page), "orderby": "modified",
-                      "order": "desc", **self._bounds()}  # fmt: skip
+                      "order": "desc", **_statuses(self.client), **self._bounds()}  # fmt: skip
             found, total = _page(self.source, self.client, params)
             skipping, self._skip_ties = self._skip_ties, False
             if not self._as_asked(found, skipping):
@@ -251,17 +255,25 @@ def still_published(source: SiteSource, client: SiteClient, site_ids: list[str])
     found: set[str] = set()
     for start in range(0, len(numbers), MAX_PER_PAGE):
         chunk = numbers[start : start + MAX_PER_PAGE]
-        params = {"include": ",".join(chunk), "per_page": str(len(chunk)), "_fields": "id"}
+        params = {"include": ",".join(chunk), "per_page": str(len(chunk)), "_fields": "id",
+                  **_statuses(client)}  # fmt: skip
         answer = client.get(posts_url(source), params, accept="application/json")
-        posts = _json_list(source, answer, _json_or_none(answer))
+        posts = _json_list(source, answer, _json_or_none(answer), client.authenticated)
         found.update(f"{prefix}{p['id']}" for p in posts if isinstance(p, dict) and "id" in p)
     return found
+
+
+def _statuses(client: SiteClient) -> dict[str, str]:
+    """Signed in with an application password, scheduled posts too: WordPress lists a status
+    other than publish only to a user who may edit posts (else HTTP 400 "Status is
+    forbidden"), and gives such a user a future post's content in the default view context."""
+    return {"status": f"publish,{SCHEDULED}"} if client.authenticated else {}
 
 
 def _page(source: SiteSource, client: SiteClient, params: dict) -> tuple[list, int | None]:
     """One page of posts and X-WP-Total (posts matching the query, this page's included)."""
     answer = client.get(posts_url(source), params, accept="application/json")
-    posts = _json_list(source, answer, _json_or_none(answer))
+    posts = _json_list(source, answer, _json_or_none(answer), client.authenticated)
     total = answer.header("X-WP-Total")
     return posts, int(total) if total.isdigit() else None
 
@@ -273,10 +285,18 @@ def _json_or_none(answer: Answer):
         return None
 
 
-def _json_list(source: SiteSource, answer: Answer, value) -> list:
+def _json_list(source: SiteSource, answer: Answer, value, signed_in: bool = False) -> list:
     """VALUE when the answer is a 200 with a JSON list; else SourceError saying what came."""
     where = answer.url.split("?")[0]
     if answer.status != 200:
+        if signed_in and _password_refused(answer, value):
+            raise SourceError(
+                source.name,
+                f"{where}: WordPress did not accept the application password of user "
+                f"{source.user!r} ({_wordpress_error(answer, value)}): check user and "
+                "application_password_file (over http WordPress takes application passwords "
+                "only on a site whose environment type is local); nothing was changed",
+            )
         raise SourceError(source.name, f"{where}: {_wordpress_error(answer, value)}")
     if value is None:
         kind = answer.header("Content-Type").split(";")[0] or "no content type"
@@ -291,6 +311,18 @@ def _json_list(source: SiteSource, answer: Answer, value) -> list:
             source.name, f"{where}: expected a JSON list of posts, got {type(value).__name__}"
         )
     return value
+
+
+def _password_refused(answer: Answer, value) -> bool:
+    """Whether WordPress refused the application password. WordPress 6.1 takes a request
+    with a wrong one (or one it does not take over http) for an anonymous one, so what shows
+    it is the status asked for: "Status is forbidden" (rest_forbidden_status, HTTP 400); a
+    401 says it outright (incorrect_password, invalid_username)."""
+    if answer.status == 401:
+        return True
+    details = value.get("data", {}).get("details", {}) if isinstance(value, dict) else {}
+    status = details.get("status") if isinstance(details, dict) else None
+    return isinstance(status, dict) and status.get("code") == "rest_forbidden_status"
 
 
 def _wordpress_error(answer: Answer, value) -> str:
@@ -318,8 +350,10 @@ def _add_post(listing: SourceListing, post, source: SiteSource, settings: Settin
     if modified is None:
         modified = article.published.astimezone(UTC).replace(microsecond=0)
         _note_modified(listing, modified)
+    scheduled = post.get("status") == SCHEDULED
+    fingerprint = article_fingerprint(article)
     listing.articles.append(
-        SiteArticle(article, modified, article_fingerprint(article), _excluded_by_meta(post))
+        SiteArticle(article, modified, fingerprint, _excluded_by_meta(post), scheduled)
     )
 
 
