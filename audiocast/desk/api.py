@@ -50,6 +50,8 @@ from audiocast.desk.store_view import episode_details
 from audiocast.desk.voicing import FormProblem, article_voicing, jobs_of_form
 from audiocast.episode import store as store_files
 from audiocast.errors import AudiocastError
+from audiocast.model import SITE_ID_PREFIX
+from audiocast.state import ArticleState, ArticleStatus, read_exclusions
 
 RECENT_JOBS = 30  # GET /api/jobs without ?limit=
 MAX_JOBS = 200
@@ -206,6 +208,52 @@ def _change(request: Request, out: bool, reason: str) -> Response:
     return answer({"changed": changed, "article": article_json(row)})
 
 
+# -- a site's failures -----------------------------------------------------------------------
+
+MAX_FAILURES = 2000  # GET /api/failures: the newest this many, a map the plugin keeps whole
+SOURCE_NAME = 64  # characters: a [[sources]] name the plugin's settings accept
+
+
+@api_endpoint
+async def failures(request: Request) -> Response:
+    """The failed posts of one WordPress source, by post id: what the plugin's column «Аудио»
+    and panel say «ошибка» of, in one small request per refresh (the article list has no post
+    ids, and fifty rows a page)."""
+    source = request.query_params.get("source", "")
+    if not source or len(source) > SOURCE_NAME or ":" in source:
+        raise Problem(400, "source must name one of the site's sources (?source=minval)")
+    found = await run_in_threadpool(_failures, request, source)
+    return answer({"source": source, "failures": found})
+
+
+def _failures(request: Request, source: str) -> dict[str, str]:
+    """Post id → why it failed, as the «Статьи» list says «ошибка»: sync failed it, or made
+    an episode the store does not have (or cannot read); an excluded post is not failed."""
+    desk = desk_of(request)
+    prefix = f"{SITE_ID_PREFIX}{source}:"
+    snapshot = desk.store.snapshot()
+    excluded = read_exclusions(desk.articles.state_path)
+    states = [state for state in listing.sync_states(desk.articles.state_path)
+              if state.source == source and state.identity.startswith(prefix)]  # fmt: skip
+    found: dict[str, str] = {}
+    for state in sorted(states, key=lambda state: state.updated_at, reverse=True):
+        reason = _failure_of(state, snapshot.episodes, snapshot.broken)
+        if reason and not excluded.covers(state.episode_id, state.identity):
+            found[state.identity.removeprefix(prefix)] = reason
+            if len(found) >= MAX_FAILURES:
+                break
+    return found
+
+
+def _failure_of(state: ArticleState, episodes: dict[str, Any], broken: dict[str, str]) -> str:
+    """Why STATE's article is failed ("" when it is not)."""
+    if state.status == ArticleStatus.FAILED:
+        return state.error or "причина не записана"
+    if state.status == ArticleStatus.DONE and state.episode_id not in episodes:
+        return broken.get(state.episode_id or "") or f"выпуска {state.episode_id} нет в хранилище"
+    return ""
+
+
 # -- jobs -------------------------------------------------------------------------------------
 
 
@@ -269,6 +317,7 @@ def routes() -> list[Route]:
         Route(f"{API}/articles/{{episode_id}}/voice", voice, methods=["POST"]),
         Route(f"{API}/articles/{{episode_id}}/exclude", exclude, methods=["POST"]),
         Route(f"{API}/articles/{{episode_id}}/include", include, methods=["POST"]),
+        Route(f"{API}/failures", failures, methods=["GET"], name="api_failures"),
         Route(f"{API}/jobs", job_list, methods=["GET"], name="api_jobs"),
         Route(f"{API}/jobs", start_job, methods=["POST"], name="api_start_job"),
         Route(f"{API}/jobs/{{job_id:int}}", job, methods=["GET"], name="api_job"),

@@ -397,3 +397,41 @@ def test_a_lexicon_sample_through_the_api(site, tokens):
             vera.post("/api/lexicon/sample", json={"written": "Баку", "spoken": "Бак+"}), 400
         )
         error_of(vera.get("/api/lexicon/sample", params={"key": "0" * 64}), 404)
+
+
+# -- a WordPress source's failures (the plugin's column «Аудио») ----------------------------------
+
+
+def test_failures_maps_a_sources_failed_post_ids_to_their_reasons(site, tokens):
+    from audiocast.state import SyncState
+
+    state = SyncState(site.state_path)
+    try:
+        for post_id in ("77", "78", "79", "80"):
+            identity = f"site-id:minval:{post_id}"
+            state.seen(identity, "minval", f"Пост {post_id}", f"https://minval.az/?p={post_id}",
+                       "Политика", "2026-01-30T09:00:00+00:00", "hash-" + post_id)  # fmt: skip
+        state.seen("site-id:other:77", "other", "Чужой", "https://other.az/?p=77", "Политика",
+                   "2026-01-30T09:00:00+00:00", "hash-other")  # fmt: skip
+        state.failed("site-id:minval:77", "<b>сбой</b> синтеза")
+        state.failed("site-id:other:77", "чужой сбой")
+        state.made("site-id:minval:78", "hash-78", "0000000000000078")  # not in the store
+        state.failed("site-id:minval:80", "исключённая")
+        state.exclude("0000000000000080", "site-id:minval:80", "editor", title="Пост 80")
+    finally:
+        state.close()
+    with api(site, tokens["vera"]) as web:  # a viewer may read it
+        answer = web.get("/api/failures", params={"source": "minval"})
+        assert answer.status_code == 200, answer.text
+        assert answer.json() == {
+            "source": "minval",
+            "failures": {
+                "77": "<b>сбой</b> синтеза",  # as data: the plugin escapes it
+                "78": "выпуска 0000000000000078 нет в хранилище",
+            },  # 79 is pending, 80 excluded, the other source's 77 is not minval's
+        }
+        assert "no-store" in answer.headers["cache-control"]
+        assert "source" in error_of(web.get("/api/failures"), 400)
+        assert "source" in error_of(web.get("/api/failures?source=a:b"), 400)
+    with api(site) as web:
+        error_of(web.get("/api/failures", params={"source": "minval"}), 401)

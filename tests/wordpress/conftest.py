@@ -155,6 +155,35 @@ def plugin_site(tmp_path_factory):
         yield site
 
 
+_REINSTALL = r"""
+require_once ABSPATH . 'wp-admin/includes/plugin.php';
+require_once ABSPATH . 'wp-admin/includes/file.php';
+require_once ABSPATH . 'wp-admin/includes/misc.php';
+require_once ABSPATH . 'wp-admin/includes/class-wp-upgrader.php';
+if (!file_exists(WP_PLUGIN_DIR . '/audiocast/audiocast.php')) {
+    $upgrader = new Plugin_Upgrader(new Automatic_Upgrader_Skin());
+    if ($upgrader->install($data) !== true) {
+        throw new Exception('install: ' . print_r($upgrader->skin->get_upgrade_messages(), true));
+    }
+}
+if (!is_plugin_active('audiocast/audiocast.php')) {
+    $activated = activate_plugin('audiocast/audiocast.php');
+    if (is_wp_error($activated)) {
+        throw new Exception($activated->get_error_message());
+    }
+}
+$result = get_option('active_plugins');
+"""
+
+
+@pytest.fixture(scope="module")
+def active_plugin(plugin_site):
+    """The plugin installed and active again, for a module that runs after test_plugin.py's
+    last test has deleted it (the same zip, through Plugin_Upgrader)."""
+    assert plugin_site.php(_REINSTALL, str(plugin_site.zip)) == ["audiocast/audiocast.php"]
+    return plugin_site
+
+
 class Browser:
     """A signed-in (or anonymous) visitor of SITE: cookies kept, redirects followed."""
 

@@ -33,6 +33,8 @@ require_once AUDIOCAST_DIR . 'includes/settings.php';
 require_once AUDIOCAST_DIR . 'includes/index.php';
 require_once AUDIOCAST_DIR . 'includes/button.php';
 require_once AUDIOCAST_DIR . 'includes/meta.php';
+require_once AUDIOCAST_DIR . 'includes/desk.php';
+require_once AUDIOCAST_DIR . 'includes/column.php';
 
 register_activation_hook( __FILE__, 'audiocast_activate' );
 register_deactivation_hook( __FILE__, 'audiocast_deactivate' );

@@ -84,8 +84,30 @@ function audiocast_refresh_index() {
 		$status['posts'] = count( $result['posts'] );
 		update_option( AUDIOCAST_INDEX, $result, false );
 	}
+	$status = array_merge( $status, audiocast_refresh_failures( get_option( AUDIOCAST_INDEX_STATUS ) ) );
 	update_option( AUDIOCAST_INDEX_STATUS, $status, false );
 	delete_transient( AUDIOCAST_REFRESH_LOCK );
+}
+
+/**
+ * The desk's failures for the status option (includes/desk.php): none without a desk, the
+ * last good ones when it does not answer (and why, in 'desk_error').
+ *
+ * @param mixed $old The status stored before.
+ * @return array Its 'failures' and 'desk_error'.
+ */
+function audiocast_refresh_failures( $old ) {
+	$failures = audiocast_fetch_failures();
+	if ( is_wp_error( $failures ) ) {
+		return array(
+			'failures'   => is_array( $old ) && isset( $old['failures'] ) ? $old['failures'] : array(),
+			'desk_error' => $failures->get_error_message(),
+		);
+	}
+	return array(
+		'failures'   => null === $failures ? array() : $failures,
+		'desk_error' => '',
+	);
 }
 
 /**

@@ -55,7 +55,8 @@ function audiocast_add_meta_box() {
 }
 
 /**
- * The checkbox and the episode's status.
+ * The checkbox, what the last «Озвучить заново» did (once), the episode's status with a
+ * player, and «Озвучить заново» when the desk is configured.
  *
  * @param WP_Post $post The post being edited.
  */
@@ -66,26 +67,118 @@ function audiocast_render_meta_box( $post ) {
 		checked( (bool) get_post_meta( $post->ID, AUDIOCAST_EXCLUDE_META, true ), true, false ),
 		esc_html__( 'Не озвучивать', 'audiocast' )
 	);
-	echo '<p class="audiocast-status">' . wp_kses( audiocast_episode_status( $post ), array( 'a' => array( 'href' => array() ) ) ) . '</p>';
+	$notice = audiocast_take_notice( $post->ID );
+	if ( null !== $notice ) {
+		printf(
+			'<div class="notice inline %1$s audiocast-notice" role="status"><p>%2$s</p></div>',
+			$notice['ok'] ? 'notice-success' : 'notice-error',
+			esc_html( $notice['text'] )
+		);
+	}
+	echo '<div class="audiocast-status">' . wp_kses( audiocast_episode_status( $post ), audiocast_status_tags() ) . '</div>';
+	audiocast_render_revoice_button( $post );
 }
 
 /**
- * A sentence on the post's episode, as HTML (escaped here).
+ * The tags the status may have (everything in it is escaped before; this is a second guard).
+ *
+ * @return array
+ */
+function audiocast_status_tags() {
+	return array(
+		'p'     => array( 'class' => array() ),
+		'a'     => array( 'href' => array() ),
+		'audio' => array(
+			'controls'   => array(),
+			'preload'    => array(),
+			'src'        => array(),
+			'aria-label' => array(),
+			'style'      => array(),
+		),
+	);
+}
+
+/**
+ * The post's audio as HTML (escaped here): excluded, failed at the desk (with its reason),
+ * voiced (a link to the episode's page and a player), or waiting.
  *
  * @param WP_Post $post The post.
  * @return string
  */
 function audiocast_episode_status( $post ) {
+	if ( get_post_meta( $post->ID, AUDIOCAST_EXCLUDE_META, true ) ) {
+		return '<p>' . esc_html__( 'Не озвучивается: отмечено «Не озвучивать».', 'audiocast' ) . '</p>';
+	}
+	$html    = '';
+	$failure = audiocast_failure_for( $post->ID );
+	if ( null !== $failure ) {
+		/* translators: %s: why the desk failed to voice the post */
+		$html .= '<p class="audiocast-failure">' . esc_html( sprintf( __( 'ошибка: %s', 'audiocast' ), $failure ) ) . '</p>';
+	}
 	if ( null === audiocast_current_index() ) {
-		return esc_html__( 'Индекс эпизодов ещё не загружен (Настройки → Audiocast).', 'audiocast' );
+		return $html . '<p>' . esc_html__( 'Индекс эпизодов ещё не загружен (Настройки → Audiocast).', 'audiocast' ) . '</p>';
 	}
 	$episode = audiocast_episode_for( $post->ID );
 	if ( null === $episode ) {
-		return esc_html__( 'Эпизода пока нет.', 'audiocast' );
+		return '' !== $html ? $html : '<p>' . esc_html__( 'ждёт озвучки', 'audiocast' ) . '</p>';
 	}
 	/* translators: %s: duration, 1:03 */
 	$text = sprintf( __( 'Озвучено · %s', 'audiocast' ), $episode['duration_text'] );
-	return '<a href="' . esc_url( $episode['page'] ) . '">' . esc_html( $text ) . '</a>';
+	/* translators: %s: the episode's title */
+	$label = sprintf( __( 'Эпизод: %s', 'audiocast' ), $episode['title'] );
+	return $html . '<p><a href="' . esc_url( $episode['page'] ) . '">' . esc_html( $text ) . '</a></p>'
+		. '<audio controls preload="none" style="width:100%" src="' . esc_url( $episode['audio'] ) . '" aria-label="' . esc_attr( $label ) . '"></audio>';
+}
+
+/**
+ * «Озвучить заново», for a published (or scheduled) post when the desk is configured. The
+ * meta box sits inside the editor's form, so the button submits a form of its own printed in
+ * the page's footer (audiocast_print_revoice_form) through its form attribute.
+ *
+ * @param WP_Post $post The post.
+ */
+function audiocast_render_revoice_button( $post ) {
+	if ( ! audiocast_desk_configured() || ! in_array( $post->post_status, array( 'publish', 'future' ), true )
+		|| ! current_user_can( 'edit_post', $post->ID ) ) {
+		return;
+	}
+	audiocast_revoice_form_post( $post->ID );
+	add_action( 'admin_footer', 'audiocast_print_revoice_form' );
+	printf(
+		'<p><button type="submit" form="audiocast-revoice-form" class="button">%s</button></p>',
+		esc_html__( 'Озвучить заново', 'audiocast' )
+	);
+}
+
+/**
+ * The post whose revoice form the footer prints (set once by the meta box).
+ *
+ * @param int|null $post_id The post, when setting it.
+ * @return int
+ */
+function audiocast_revoice_form_post( $post_id = null ) {
+	static $current = 0;
+	if ( null !== $post_id ) {
+		$current = (int) $post_id;
+	}
+	return $current;
+}
+
+/**
+ * The form «Озвучить заново» submits: to admin-post.php, with the post's own nonce.
+ */
+function audiocast_print_revoice_form() {
+	$post_id = audiocast_revoice_form_post();
+	if ( ! $post_id ) {
+		return;
+	}
+	printf(
+		'<form id="audiocast-revoice-form" method="post" action="%1$s" hidden><input type="hidden" name="action" value="%2$s"><input type="hidden" name="post_id" value="%3$d"><input type="hidden" name="_wpnonce" value="%4$s"></form>',
+		esc_url( admin_url( 'admin-post.php' ) ),
+		esc_attr( AUDIOCAST_REVOICE_ACTION ),
+		(int) $post_id,
+		esc_attr( wp_create_nonce( audiocast_revoice_nonce_action( $post_id ) ) )
+	);
 }
 
 /**
