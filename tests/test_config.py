@@ -395,7 +395,7 @@ SHOW = '[[shows]]\nslug = "s"\ntitle = "S"\n'
         # [[sources]]
         (SOURCE + "max_pages = 1.0", "sources[0]: max_pages = 1.0: must be an integer ≥ 1"),
         (SOURCE + 'timeout_seconds = "20"', "sources[0]: timeout_seconds = '20': must be a fin"),
-        (SOURCE + "name2 = 1", "sources[0]: unknown key 'name2' (known: application_password,"),
+        (SOURCE + "name2 = 1", "sources[0]: unknown key 'name2' (known: application_password_file"),
         (SOURCE.replace('"wordpress"', '"rss"'), "sources[0]: kind = 'rss' is not one of word"),
         (SOURCE.replace('"minval"', "5"), "sources[0]: name must be a string, got 5"),
         ('[[sources]]\nname = "m"\nkind = "feed"', "sources[0]: url is required"),
