@@ -323,5 +323,11 @@ def test_a_gtts_show_keeps_google_under_its_rate_with_two_workers(tmp_path):
     assert not report.failed and len(report.outcomes) == 3
     times = sorted(request.start for request in google.requests)
     assert len(times) >= 3 * rate  # long enough for two processes to have overlapped
+    # two processes, each with its own limiter, would send 2× rate. Measured as the requests
+    # arrive, a request the limiter let go on time can reach the server late on a busy machine
+    # and arrive beside the next ones, so one second's count wobbles; the average over the run
+    # does not (a late request moves an end of it by a fraction of a second at most)
+    average = (len(times) - 1) / (times[-1] - times[0])
+    assert average <= rate * 1.25, f"{average:.1f} requests per second"
     busiest = max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
-    assert busiest <= rate + 1  # one of slack for the clock; two processes would send 2× rate
+    assert busiest <= rate + 3  # a burst of a second process would be 2× rate
