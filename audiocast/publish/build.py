@@ -27,7 +27,8 @@ still lists as scheduled (a WordPress whose cron missed the time). The first bui
 have passed publishes it; `waiting` in the report names them.
 
 For each WordPress source the build also publishes its post index (post_index.py), from the same
-state database: which post each published episode was made from.
+state database: which post each published episode was made from; and, when there is one, the
+Podcast List and the Episode Lists as JSON for the plugin's shortcodes (wordpress_lists.py).
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ from audiocast.publish.feeds import base_url_warnings, check_show, feed_xml, sho
 from audiocast.publish.layout import Layout, check_site, layout_for
 from audiocast.publish.pages import ShowCard, SitePages, list_pages, player_item
 from audiocast.publish.post_index import Entry, index_data, post_ids, render_index
+from audiocast.publish.wordpress_lists import list_outputs
 from audiocast.publish.write import MANIFEST, Copied, Rendered, load_manifest, write_outputs
 from audiocast.state import STATE_FILE, read_exclusions, read_scheduled, read_site_episodes
 
@@ -238,6 +240,8 @@ def _plan(
                 min(len(episodes), settings.feed_limit),
             )
         )
+    if any(source.kind == "wordpress" for source in settings.sources):  # the plugin's lists
+        outputs += list_outputs(cards, members, layout, settings.page_size, context)
     for episode, own in zip(catalogue, shows_of, strict=True):
         if own:
             outputs += _episode_outputs(episode, [cards[n] for n in own], pages, context)

@@ -96,4 +96,9 @@ def check_site(settings: Settings) -> list[str]:
                 f"sources: name {source.name!r} cannot name its post index "
                 f"public/{Layout.post_index('…')}: no '/', no leading '.', no control characters"
             )
+        elif source.kind == "wordpress" and source.name == "shows":  # wordpress_lists.py's
+            problems.append(
+                "sources: name 'shows' is taken by public/wordpress/shows.json (the site's "
+                "Podcast List for the WordPress plugin); choose another"
+            )
     return problems

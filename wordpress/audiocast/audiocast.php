@@ -35,6 +35,7 @@ require_once AUDIOCAST_DIR . 'includes/button.php';
 require_once AUDIOCAST_DIR . 'includes/meta.php';
 require_once AUDIOCAST_DIR . 'includes/desk.php';
 require_once AUDIOCAST_DIR . 'includes/column.php';
+require_once AUDIOCAST_DIR . 'includes/lists.php';
 
 register_activation_hook( __FILE__, 'audiocast_activate' );
 register_deactivation_hook( __FILE__, 'audiocast_deactivate' );

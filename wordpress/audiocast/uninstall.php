@@ -9,7 +9,7 @@
 
 defined( 'WP_UNINSTALL_PLUGIN' ) || exit;
 
-foreach ( array( 'audiocast_settings', 'audiocast_index', 'audiocast_index_status' ) as $audiocast_option ) {
+foreach ( array( 'audiocast_settings', 'audiocast_index', 'audiocast_index_status', 'audiocast_lists' ) as $audiocast_option ) {
 	delete_option( $audiocast_option );
 }
 delete_transient( 'audiocast_refreshing' );
