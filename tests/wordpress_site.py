@@ -218,6 +218,7 @@ class WordPress:
 
     def _copy_site(self) -> None:
         shutil.copytree(WORDPRESS, self.site, symlinks=True)
+        _mend_links(WORDPRESS, self.site)
         (self.site / "wp-config.php").write_text(self._config(), encoding="utf-8")
         (self.site / "wp-content" / "uploads").mkdir(exist_ok=True)
 
@@ -414,6 +415,20 @@ if (is_wp_error($result)) {
     throw new Exception($result->get_error_message());
 }
 """
+
+
+def _mend_links(original: Path, copy: Path) -> None:
+    """Debian's WordPress links some files elsewhere under /usr/share (underscore.js, getID3's
+    modules, the image cropper) by relative symlinks, which a copy keeps and so breaks: the
+    admin's pages would fail ("_ is not defined"). Each broken one points at its original's
+    target again."""
+    for folder, _folders, files in os.walk(original):
+        for name in files:
+            source = Path(folder) / name
+            copied = copy / source.relative_to(original)
+            if source.is_symlink() and copied.is_symlink() and not copied.exists():
+                copied.unlink()
+                copied.symlink_to(source.resolve())
 
 
 def _as_root() -> list[str]:
