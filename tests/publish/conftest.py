@@ -136,3 +136,13 @@ def serve_folder():
     servers = Servers()
     yield servers
     servers.stop()
+
+
+def public_text(public: Path) -> str:
+    """Every file under PUBLIC, paths included, as one text (binary files as latin-1)."""
+    parts = []
+    for path in sorted(public.rglob("*")):
+        parts.append(str(path.relative_to(public)))
+        if path.is_file():
+            parts.append(path.read_bytes().decode("utf-8", "replace"))
+    return "\n".join(parts)

@@ -17,22 +17,12 @@ from audiocast.publish import build as build_module
 from audiocast.publish.build import build
 from audiocast.publish.catalogue import read_catalogue
 from audiocast.state import STATE_FILE, SyncState
-from tests.publish.conftest import synthetic_settings, write_episode
+from tests.publish.conftest import public_text, synthetic_settings, write_episode
 
 SOON = "Новость, которая выйдет позже"
 PAST = "Новость, вышедшая минуту назад"
 OLD = "Старая новость"
 WORDPRESS = SiteSource("minval", "wordpress", "https://minval.az")
-
-
-def public_text(public: Path) -> str:
-    """Every file under PUBLIC, paths included, as one text (binary files as latin-1)."""
-    parts = []
-    for path in sorted(public.rglob("*")):
-        parts.append(str(path.relative_to(public)))
-        if path.is_file():
-            parts.append(path.read_bytes().decode("utf-8", "replace"))
-    return "\n".join(parts)
 
 
 def voiced(state: SyncState, post: int, episode_id: str, title: str) -> str:

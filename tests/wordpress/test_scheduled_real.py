@@ -16,14 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from audiocast.config import Settings, SiteSource, load_settings
+from audiocast.config import SiteSource, load_settings
 from audiocast.errors import ConfigError
-from audiocast.publish.build import build
-from audiocast.speech.registry import EngineSet
-from audiocast.state import STATE_FILE, SyncState
-from audiocast.sync import sync_once
+from audiocast.state import STATE_FILE
 from tests.conftest import CountingEspeak, make_settings
-from tests.wordpress_site import WordPress, missing_packages, post
+from tests.wordpress.runs import Run, wordpress_with
+from tests.wordpress_site import WordPress, post
 
 BASE_URL = "https://podcast.example.org/"
 # WordPress 6.1 offers application passwords over https, or on a site whose environment type
@@ -75,48 +73,10 @@ NOW = "Сегодняшнее заседание"
 def site(tmp_path_factory):
     """One real WordPress for this module, with application passwords available, and one for
     its administrator; skipped only when its Debian packages are absent."""
-    reason = missing_packages()
-    if reason:
-        pytest.skip(reason)
-    with WordPress(tmp_path_factory.mktemp("wordpress")) as wordpress:
-        plugins = wordpress.site / "wp-content" / "mu-plugins"
-        plugins.mkdir(parents=True, exist_ok=True)
-        (plugins / "audiocast-app-passwords.php").write_text(MU_PLUGIN, encoding="utf-8")
+    folder = tmp_path_factory.mktemp("wordpress")
+    with wordpress_with(folder, "audiocast-app-passwords.php", MU_PLUGIN) as wordpress:
         wordpress.password = wordpress.php(CREATE_PASSWORD)
         yield wordpress
-
-
-@dataclasses.dataclass
-class Run:
-    settings: Settings
-    engine: CountingEspeak
-
-    def sync(self):
-        self.engine.calls.clear()
-        return sync_once(
-            self.settings, workers=1, engines=EngineSet({"espeak": lambda: self.engine})
-        )
-
-    def build(self):
-        return build(self.settings)
-
-    def public_text(self) -> str:
-        """Every file under public/, paths included, as one text."""
-        public = self.settings.public_dir
-        parts = []
-        for path in sorted(public.rglob("*")):
-            parts.append(str(path.relative_to(public)))
-            if path.is_file():
-                parts.append(path.read_bytes().decode("utf-8", "replace"))
-        return "\n".join(parts)
-
-    def episodes(self) -> dict[int, str]:
-        state = SyncState(self.settings.episodes_dir / STATE_FILE)
-        try:
-            rows = state.all("minval")
-        finally:
-            state.close()
-        return {int(r.identity.rsplit(":", 1)[1]): r.episode_id for r in rows if r.episode_id}
 
 
 def password_file(folder: Path, secret: str) -> Path:

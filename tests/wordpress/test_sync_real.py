@@ -8,7 +8,6 @@ CountingEspeak says what was spoken."""
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 import urllib.error
 import urllib.request
@@ -16,15 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from audiocast.config import Settings, SiteSource
+from audiocast.config import SiteSource
 from audiocast.ingest.site import read_source
-from audiocast.publish.build import build
 from audiocast.publish.write import MANIFEST
-from audiocast.speech.registry import EngineSet
 from audiocast.state import STATE_FILE, ExcludedBy, SyncState
-from audiocast.sync import sync_once
 from tests.conftest import CountingEspeak, make_settings
-from tests.wordpress_site import Post, WordPress, missing_packages, post
+from tests.wordpress.runs import Run, wordpress_with
+from tests.wordpress_site import Post, WordPress, post
 
 BASE_URL = "https://podcast.example.org/"
 META = "audiocast_exclude"
@@ -75,51 +72,9 @@ SPOKEN = ("Главные пункты", "Новые дороги", "Новые 
 def site(tmp_path_factory):
     """One real WordPress for this module, with the `audiocast_exclude` meta registered;
     skipped only when its Debian packages are absent (`.ci/setup --test` installs them)."""
-    reason = missing_packages()
-    if reason:
-        pytest.skip(reason)
-    with WordPress(tmp_path_factory.mktemp("wordpress")) as wordpress:
-        plugins = wordpress.site / "wp-content" / "mu-plugins"
-        plugins.mkdir(parents=True, exist_ok=True)
-        (plugins / "audiocast-meta.php").write_text(MU_PLUGIN, encoding="utf-8")
+    folder = tmp_path_factory.mktemp("wordpress")
+    with wordpress_with(folder, "audiocast-meta.php", MU_PLUGIN) as wordpress:
         yield wordpress
-
-
-@dataclasses.dataclass
-class Run:
-    """A site folder synced from the WordPress: settings, the engine, what each step did."""
-
-    settings: Settings
-    engine: CountingEspeak
-
-    def sync(self):
-        self.engine.calls.clear()
-        return sync_once(
-            self.settings, workers=1, engines=EngineSet({"espeak": lambda: self.engine})
-        )
-
-    def build(self):
-        return build(self.settings)
-
-    @property
-    def public(self) -> Path:
-        return self.settings.public_dir
-
-    def index(self) -> dict:
-        return json.loads((self.public / "wordpress" / "minval.json").read_text("utf-8"))
-
-    def feed(self) -> str:
-        (feed,) = self.public.glob("*/feed.xml")
-        return feed.read_text("utf-8")
-
-    def episodes(self) -> dict[int, str]:
-        """Post id → episode id, as sync recorded them."""
-        state = SyncState(self.settings.episodes_dir / STATE_FILE)
-        try:
-            rows = state.all("minval")
-        finally:
-            state.close()
-        return {int(r.identity.rsplit(":", 1)[1]): r.episode_id for r in rows if r.episode_id}
 
 
 def run_for(tmp_path: Path, site: WordPress, **source) -> Run:
