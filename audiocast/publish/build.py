@@ -38,10 +38,12 @@ import functools
 import hashlib
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import TypeVar
 
 from audiocast.config import Settings, Show
 from audiocast.episode import store as store_files
@@ -73,6 +75,7 @@ from audiocast.state import STATE_FILE, read_exclusions, read_scheduled, read_si
 # beside the store, not in public/ (which a web server serves); two builds interleaved would
 # leave the feed of the one that started first and the manifest of either
 BUILD_LOCK_FILE = ".audiocast-build.lock"
+T = TypeVar("T")
 PLAYER_DATA_FILE = "episode.json"  # public/episodes/<id>/episode.json: what the player needs
 
 
@@ -127,14 +130,18 @@ def _build(settings: Settings) -> BuildReport:
     copied_from = {path: entry[0] for path, entry in previous.items() if entry}
     cache = CatalogueCache(settings.cache_dir / CACHE_FILE, settings.episodes_dir)
     stored = read_catalogue(settings.episodes_dir, copied_from, cache)
-    excluded = _excluded(settings)
-    catalogue, waiting = stored.without(excluded).due(datetime.now(UTC), _scheduled(settings))
+    # none of these without a state database (`audiocast episode` and `build` alone)
+    excluded = _from_state(settings, lambda p: read_exclusions(p).episode_ids,
+                           "which episodes are excluded")  # fmt: skip
+    scheduled = _from_state(settings, read_scheduled, "which posts are scheduled")
+    catalogue, waiting = stored.without(excluded).due(datetime.now(UTC), scheduled)
     episodes, problems = _keep_broken(catalogue, settings.public_dir)
     _refuse_an_empty_store(settings, episodes, stored, previous)
     if not settings.shows:  # the default shows: one per language, but only those with episodes
         shows = shows[:1] + tuple(s for s in shows[1:] if episodes_of(s, episodes))
     plan = _plan(settings, shows, episodes, pages)
-    plan.outputs.extend(_post_indexes(settings, plan, _site_episodes(settings)))
+    made_from = _from_state(settings, read_site_episodes, "which post each episode was made from")
+    plan.outputs.extend(_post_indexes(settings, plan, made_from))
     written = write_outputs(plan.outputs, settings.public_dir, previous)
     return BuildReport(
         settings.public_dir, written.written, written.unchanged, written.removed,
@@ -144,25 +151,14 @@ def _build(settings: Settings) -> BuildReport:
     )  # fmt: skip
 
 
-def _excluded(settings: Settings) -> frozenset[str]:
-    """The ids of the episodes excluded from the podcast (none without a state database)."""
+def _from_state(settings: Settings, read: Callable[[Path], T], what: str) -> T:
+    """READ of the sync state database; a database that cannot be read stops the build."""
     path = settings.episodes_dir / STATE_FILE
     try:
-        return read_exclusions(path).episode_ids
+        return read(path)
     except sqlite3.Error as exc:
         raise PublishError(
-            f"{path}: cannot read which episodes are excluded ({exc}): nothing was built or removed"
-        ) from exc
-
-
-def _scheduled(settings: Settings) -> frozenset[str]:
-    """The ids of the episodes whose posts the site still lists as scheduled."""
-    path = settings.episodes_dir / STATE_FILE
-    try:
-        return read_scheduled(path)
-    except sqlite3.Error as exc:
-        raise PublishError(
-            f"{path}: cannot read which posts are scheduled ({exc}): nothing was built or removed"
+            f"{path}: cannot read {what} ({exc}): nothing was built or removed"
         ) from exc
 
 
@@ -257,18 +253,6 @@ def _plan(
     orphans = [e for e, own in zip(catalogue, shows_of, strict=True) if not own]
     placed = [(e, shows[own[0]].slug) for e, own in zip(catalogue, shows_of, strict=True) if own]
     return _Plan(outputs, feeds, _warnings(settings, shows, orphans), placed, context)
-
-
-def _site_episodes(settings: Settings) -> list[tuple[str, str, str]]:
-    """Which post sync made which episode from (none without a state database)."""
-    path = settings.episodes_dir / STATE_FILE
-    try:
-        return read_site_episodes(path)
-    except sqlite3.Error as exc:
-        raise PublishError(
-            f"{path}: cannot read which post each episode was made from ({exc}): nothing was "
-            "built or removed"
-        ) from exc
 
 
 def _post_indexes(
