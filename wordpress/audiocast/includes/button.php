@@ -83,14 +83,14 @@ function audiocast_add_button( $content ) {
 
 /**
  * The button for EPISODE: its inline JSON is what the player reads (id, title, show, src,
- * page, duration), hex-escaped so that no quote or angle bracket is left for the attribute.
+ * page, duration).
  *
  * @param array  $episode The index's entry.
  * @param string $label   The button's label.
  * @return string
  */
 function audiocast_button_html( $episode, $label ) {
-	$data = wp_json_encode(
+	$data = audiocast_player_json(
 		array(
 			'id'       => $episode['episode'],
 			'title'    => $episode['title'],
@@ -98,13 +98,26 @@ function audiocast_button_html( $episode, $label ) {
 			'src'      => $episode['audio'],
 			'page'     => $episode['page'],
 			'duration' => $episode['duration'],
-		),
-		JSON_HEX_TAG | JSON_HEX_AMP | JSON_HEX_APOS | JSON_HEX_QUOT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE
+		)
 	);
 	$text = $label . ' · ' . $episode['duration_text'];
 	return sprintf(
 		'<p class="audiocast-listen"><button type="button" class="audiocast-button wp-element-button" data-audiocast-play="%1$s">%2$s</button></p>',
 		esc_attr( $data ),
 		esc_html( $text )
+	);
+}
+
+/**
+ * FIELDS as the JSON of a data-audiocast-play or -queue attribute, hex-escaped so that no
+ * quote or angle bracket is left for the attribute (esc_attr still goes around it).
+ *
+ * @param array $fields What the player reads: id, title, show, src, page, cover, duration.
+ * @return string
+ */
+function audiocast_player_json( $fields ) {
+	return wp_json_encode(
+		$fields,
+		JSON_HEX_TAG | JSON_HEX_AMP | JSON_HEX_APOS | JSON_HEX_QUOT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE
 	);
 }

@@ -121,12 +121,25 @@ function audiocast_fetch_index( $settings ) {
 	if ( '' === $url ) {
 		return new WP_Error( 'audiocast_unset', __( 'не заданы адрес подкаста и имя источника.', 'audiocast' ) );
 	}
+	$data = audiocast_get_json( $url, AUDIOCAST_INDEX_MAX_BYTES );
+	return is_wp_error( $data ) ? $data : audiocast_validate_index( $data, $settings );
+}
+
+/**
+ * The decoded JSON at URL (on the podcast host), read whole only when it is at most MAX_BYTES,
+ * or why not: what the index and the lists (lists.php) are both fetched with.
+ *
+ * @param string $url       A URL under the podcast host.
+ * @param int    $max_bytes The largest answer read.
+ * @return mixed|WP_Error
+ */
+function audiocast_get_json( $url, $max_bytes ) {
 	$response = wp_remote_get(
 		$url,
 		array(
 			'timeout'             => 10,
 			'redirection'         => 2,
-			'limit_response_size' => AUDIOCAST_INDEX_MAX_BYTES + 1,
+			'limit_response_size' => $max_bytes + 1,
 			'headers'             => array( 'Accept' => 'application/json' ),
 		)
 	);
@@ -139,10 +152,10 @@ function audiocast_fetch_index( $settings ) {
 		return new WP_Error( 'audiocast_http', sprintf( __( 'сервер подкаста ответил %d.', 'audiocast' ), $code ) );
 	}
 	$body = wp_remote_retrieve_body( $response );
-	if ( strlen( $body ) > AUDIOCAST_INDEX_MAX_BYTES ) {
-		return new WP_Error( 'audiocast_size', __( 'индекс слишком велик.', 'audiocast' ) );
+	if ( strlen( $body ) > $max_bytes ) {
+		return new WP_Error( 'audiocast_size', __( 'ответ сервера подкаста слишком велик.', 'audiocast' ) );
 	}
-	return audiocast_validate_index( json_decode( $body, true ), $settings );
+	return json_decode( $body, true );
 }
 
 /**

@@ -73,7 +73,7 @@ function audiocast_refresh_lists() {
  * @return array|WP_Error
  */
 function audiocast_fetch_lists( $base ) {
-	$data = audiocast_get_json( $base . 'wordpress/shows.json' );
+	$data = audiocast_get_json( $base . 'wordpress/shows.json', AUDIOCAST_LISTS_MAX_BYTES );
 	if ( is_wp_error( $data ) ) {
 		return $data;
 	}
@@ -99,7 +99,7 @@ function audiocast_fetch_lists( $base ) {
 function audiocast_fetch_show_pages( $show, $base ) {
 	$episodes = array();
 	foreach ( array_slice( $show['pages'], 0, AUDIOCAST_LISTS_PAGES ) as $page ) {
-		$data  = audiocast_get_json( $page['json'] );
+		$data  = audiocast_get_json( $page['json'], AUDIOCAST_LISTS_MAX_BYTES );
 		$clean = is_wp_error( $data ) ? null : audiocast_validate_list_page( $data, $show['slug'], $base );
 		if ( null === $clean ) {
 			break;
@@ -107,34 +107,6 @@ function audiocast_fetch_show_pages( $show, $base ) {
 		$episodes = array_merge( $episodes, $clean );
 	}
 	return $episodes;
-}
-
-/**
- * The decoded JSON at URL, or why not.
- *
- * @param string $url A URL under the podcast host.
- * @return mixed|WP_Error
- */
-function audiocast_get_json( $url ) {
-	$response = wp_remote_get(
-		$url,
-		array(
-			'timeout'             => 10,
-			'redirection'         => 2,
-			'limit_response_size' => AUDIOCAST_LISTS_MAX_BYTES + 1,
-			'headers'             => array( 'Accept' => 'application/json' ),
-		)
-	);
-	if ( is_wp_error( $response ) ) {
-		return $response;
-	}
-	$code = (int) wp_remote_retrieve_response_code( $response );
-	$body = wp_remote_retrieve_body( $response );
-	if ( 200 !== $code || strlen( $body ) > AUDIOCAST_LISTS_MAX_BYTES ) {
-		/* translators: %d: HTTP status */
-		return new WP_Error( 'audiocast_http', sprintf( __( 'сервер подкаста ответил %d.', 'audiocast' ), $code ) );
-	}
-	return json_decode( $body, true );
 }
 
 /**
@@ -462,14 +434,14 @@ function audiocast_requested_page( $pages ) {
 
 /**
  * One episode: its title linking to its page, date, duration, description, and the listen and
- * queue buttons with the inline JSON the player reads (hex-escaped, as the post button's).
+ * queue buttons with the inline JSON the player reads (audiocast_player_json).
  *
  * @param array $episode A validated episode.
  * @param array $show    Its show.
  * @return string
  */
 function audiocast_episode_item( $episode, $show ) {
-	$data  = wp_json_encode(
+	$data  = audiocast_player_json(
 		array(
 			'id'       => $episode['id'],
 			'title'    => $episode['title'],
@@ -478,8 +450,7 @@ function audiocast_episode_item( $episode, $show ) {
 			'page'     => $episode['page'],
 			'cover'    => $show['cover'],
 			'duration' => $episode['duration'],
-		),
-		JSON_HEX_TAG | JSON_HEX_AMP | JSON_HEX_APOS | JSON_HEX_QUOT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE
+		)
 	);
 	$title = 'audiocast-title-' . $episode['id'];
 	return sprintf(
