@@ -38,10 +38,11 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PACKAGES = ("wordpress", "mariadb-server", "php-cli", "php-mysql")
+PACKAGES = ("wordpress", "wordpress-l10n", "mariadb-server", "php-cli", "php-mysql")
 WORDPRESS = Path("/usr/share/wordpress")
 TIMEZONE = "Asia/Baku"
 AUTHOR = "Редакция Minval"
+LANGUAGE = "ru_RU"  # the newsroom's; its files come with Debian's wordpress-l10n
 
 
 def missing_packages() -> str | None:
@@ -49,6 +50,7 @@ def missing_packages() -> str | None:
     installed), or None."""
     needed = {
         "wordpress": (WORDPRESS / "wp-load.php").is_file(),
+        "wordpress-l10n": (WORDPRESS / "wp-content" / "languages" / f"{LANGUAGE}.mo").is_file(),
         "mariadb-server": bool(_binary("mariadbd") and _binary("mariadb-install-db")),
         "php-cli": bool(shutil.which("php")),
     }
@@ -259,7 +261,12 @@ class WordPress:
     def _install_wordpress(self) -> None:
         self.php(
             _INSTALL,
-            {"timezone": TIMEZONE, "author": AUTHOR, "permalinks": "/%postname%/"},
+            {
+                "timezone": TIMEZONE,
+                "author": AUTHOR,
+                "permalinks": "/%postname%/",
+                "language": LANGUAGE,
+            },
             installing=True,
         )
 
@@ -345,7 +352,9 @@ class WordPress:
 
 _INSTALL = r"""
 require_once ABSPATH . 'wp-admin/includes/upgrade.php';
-$installed = wp_install('Minval', 'admin', 'admin@example.org', true, '', 'password-for-tests');
+$installed = wp_install(
+    'Minval', 'admin', 'admin@example.org', true, '', 'password-for-tests', $data['language']
+);
 update_option('timezone_string', $data['timezone']);
 update_option('gmt_offset', '');
 update_option('blog_public', '1');

@@ -123,7 +123,7 @@ def test_administrator_saves_settings_through_options_php(plugin_site, podcast_h
     assert settings["base_url"] == podcast_host.url  # the trailing slash added
     assert settings["source"] == SOURCE and settings["token"] == TOKEN
     assert settings["post_types"] == ["post"] and settings["place"] == "before"
-    assert "Settings saved." in configured["save_page"]  # the site speaks English here
+    assert "Настройки сохранены." in configured["save_page"]  # WordPress's own, in Russian
     assert "задан" in configured["save_page"]
     events = plugin_site.php(
         "$result = [wp_next_scheduled('audiocast_refresh_index'),"
