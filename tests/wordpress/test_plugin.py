@@ -13,6 +13,7 @@ import urllib.parse
 import zipfile
 
 import pytest
+from playwright.sync_api import expect
 
 from audiocast import __version__
 from audiocast.commands.wordpress import plugin_source
@@ -56,11 +57,12 @@ def page_path(site, post_id: int) -> str:
     return urllib.parse.urlsplit(url).path
 
 
-def buttons(page: str) -> list[dict]:
-    """The inline JSON of every listen button on PAGE, as the player reads it."""
+def buttons(page: str, attribute: str = "data-audiocast-play") -> list[dict]:
+    """The inline JSON of every listen button (or, by ATTRIBUTE, queue button) on PAGE, as the
+    player reads it."""
     return [
         json.loads(html.unescape(value))
-        for value in re.findall(r'<button[^>]*data-audiocast-play="([^"]*)"', page)
+        for value in re.findall(rf'<button[^>]*{attribute}="([^"]*)"', page)
     ]
 
 
@@ -235,6 +237,8 @@ def test_a_voiced_post_has_the_button_and_the_player(
             "duration": 63.2,
         }
     ]
+    assert buttons(page, "data-audiocast-queue") == buttons(page)  # «В очередь», the same episode
+    assert ">В очередь</button>" in page
     # inside the theme's post content, before the text
     content = page[page.index("entry-content") :]
     assert content.index("audiocast-button") < content.index("Правительство утвердило бюджет")
@@ -369,6 +373,8 @@ def test_chromium_plays_the_episode_from_the_post_page(
     page.on("pageerror", lambda error: errors.append(str(error)))
     try:
         page.goto(plugin_site.url + page_path(plugin_site, sample_posts["voiced"]))
+        page.get_by_role("button", name="В очередь", exact=True).click()
+        expect(page.get_by_role("button", name="Очередь (1)")).to_be_visible()
         button = page.get_by_role("button", name="Слушать статью · 1:03")
         button.click()
         page.wait_for_function(f"() => !{AUDIO}.paused && {AUDIO}.currentTime > 0.3", timeout=15000)
@@ -386,11 +392,21 @@ def test_chromium_plays_the_episode_from_the_post_page(
 _REMOVE = r"""
 require_once ABSPATH . 'wp-admin/includes/plugin.php';
 require_once ABSPATH . 'wp-admin/includes/file.php';
+audiocast_refresh_soon();
+audiocast_refresh_after_desk();  // the events with arguments, too
+$events = function () {
+    $found = [];
+    foreach (_get_cron_array() as $hooks) {
+        foreach ($hooks['audiocast_refresh_index'] ?? [] as $event) {
+            $found[] = $event['args'][0] ?? 'recurring';
+        }
+    }
+    sort($found);
+    return $found;
+};
+$result = ['before' => $events()];
 deactivate_plugins('audiocast/audiocast.php');
-$result = ['after_deactivation' => [
-    wp_next_scheduled('audiocast_refresh_index'),
-    wp_next_scheduled('audiocast_refresh_index', ['settings']),
-]];
+$result['after_deactivation'] = $events();
 set_transient('audiocast_refreshing', 1, 60);
 $deleted = delete_plugins(['audiocast/audiocast.php']);
 $result['deleted'] = $deleted === true;
@@ -405,7 +421,9 @@ def test_deactivating_stops_the_refresh_and_deleting_removes_every_option(
 ):
     """Runs last in this module: it removes the plugin from the session's WordPress."""
     result = plugin_site.php(_REMOVE)
-    assert result["after_deactivation"] == [False, False]
+    assert len(result["before"]) == 3 and "recurring" in result["before"]
+    assert "settings" in result["before"]
+    assert result["after_deactivation"] == []
     assert result["deleted"] is True
     assert result["left"] == []  # settings, token, index, status, the lock transient
     assert not (plugin_site.site / "wp-content" / "plugins" / "audiocast").exists()

@@ -11,6 +11,7 @@ import contextlib
 import html
 import io
 import re
+import socket
 import time
 import urllib.parse
 import urllib.request
@@ -267,6 +268,59 @@ def test_an_editor_updating_a_published_post_queues_a_sync(
     assert [(job.kind, job.requested_by) for job in jobs] == [("sync", BOT[0])]
 
 
+_SCHEDULE_THEN_TRASH = r"""
+wp_set_current_user(get_user_by('login', 'admin')->ID);
+$id = wp_insert_post([
+    'post_title' => 'Завтрашняя новость', 'post_status' => 'future', 'post_type' => 'post',
+    'post_date' => wp_date('Y-m-d H:i:s', time() + DAY_IN_SECONDS),
+    'post_content' => "<!-- wp:paragraph -->\n<p>Выйдет завтра.</p>\n<!-- /wp:paragraph -->"]);
+$result = $id;
+"""
+
+_TRASH = r"""
+wp_set_current_user(get_user_by('login', 'admin')->ID);
+$result = (bool) wp_trash_post($data);
+"""
+
+_REFRESHES = r"""
+$found = [];
+foreach (_get_cron_array() as $time => $hooks) {
+    foreach ($hooks['audiocast_refresh_index'] ?? [] as $event) {
+        if (str_starts_with($event['args'][0] ?? '', 'desk-')) {
+            $found[] = $time - time();
+            if ($data === 'forget') {
+                wp_unschedule_event($time, 'audiocast_refresh_index', $event['args']);
+            }
+        }
+    }
+}
+$result = $found;
+"""
+
+
+def test_scheduling_and_trashing_a_post_each_queue_a_sync(active_plugin, desk, configured):
+    """Scheduled: audiocast voices it in advance; trashed: its episode leaves the feeds now."""
+    before = len(desk.jobs())
+    scheduled = active_plugin.php(_SCHEDULE_THEN_TRASH)
+    jobs = desk.new_jobs(before)
+    assert [(job.kind, job.requested_by) for job in jobs] == [("sync", BOT[0])]
+    before = len(desk.jobs())
+    assert active_plugin.php(_TRASH, scheduled) is True
+    jobs = desk.new_jobs(before)
+    assert [(job.kind, job.requested_by) for job in jobs] == [("sync", BOT[0])]
+
+
+def test_telling_the_desk_fetches_the_index_again_a_minute_and_a_half_later(
+    active_plugin, desk, configured
+):
+    active_plugin.php(_REFRESHES, "forget")  # those the tests before left
+    before = len(desk.jobs())
+    active_plugin.php(_PUBLISH)
+    desk.new_jobs(before)
+    (seconds,) = active_plugin.php(_REFRESHES)  # one, for this minute's publications
+    assert 60 <= seconds <= 90
+
+
 # --- the panel «Аудио» ---------------------------------------------------------------------
 
 
@@ -382,6 +436,33 @@ def column_cells(page: str) -> dict[int, str]:
         assert post_id and cell, row[:300]
         cells[int(post_id.group(1))] = cell.group(1)
     return cells
+
+
+def desk_status(page: str) -> str:
+    found = re.search(r'<p id="audiocast-desk-status">(.*?)</p>', page)
+    assert found, "no desk status on the settings page"
+    return html.unescape(found.group(1))
+
+
+def test_the_settings_page_says_what_the_desk_answered_or_why_not(
+    active_plugin, desk, configured, posts, admin_browser
+):
+    page = admin_browser.get("/wp-admin/options-general.php?page=audiocast")[1]
+    assert "записей, которые не удалось озвучить, — 1." in desk_status(page)
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}/"
+    try:
+        status = active_plugin.php(_CONFIGURE, {"desk_url": closed})
+        assert status["desk_error"].startswith("пульт недоступен (")
+        assert status["failures"] == configured["failures"]  # the last good ones kept
+        page = admin_browser.get("/wp-admin/options-general.php?page=audiocast")[1]
+        said = desk_status(page)
+        assert said.startswith("Пульт не ответил при проверке ") and "пульт недоступен (" in said
+        assert said.endswith("с прошлой удачной проверки (1).")
+        assert desk.token not in page
+    finally:
+        active_plugin.php(_CONFIGURE, {"desk_url": desk.url})
 
 
 def test_the_column_shows_the_four_states(desk, configured, posts, admin_browser):

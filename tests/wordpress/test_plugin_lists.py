@@ -19,7 +19,7 @@ from audiocast.config import SiteSource
 from audiocast.publish.build import build
 from tests.publish.conftest import SHOWS, synthetic_settings, write_episode
 from tests.wordpress.conftest import SOURCE, Browser
-from tests.wordpress.test_plugin import page_path, save_settings, settings_form
+from tests.wordpress.test_plugin import buttons, page_path, save_settings, settings_form
 
 HOSTILE = "Выпуск <script>window.pwned = 1</script> & «кавычки» 'и' \"так\""
 AUDIO = "window.audiocastPlayer.audio"
@@ -82,13 +82,6 @@ def lists(active_plugin, podcast_host, admin_browser, tmp_path_factory):
     )  # fmt: skip
     paths = {key: page_path(site, post_id) for key, post_id in posts.items()}
     return {"ids": ids, "paths": paths, "site": site, "host": podcast_host}
-
-
-def buttons(page: str, attribute: str) -> list[dict]:
-    return [
-        json.loads(html.unescape(value))
-        for value in re.findall(rf'<button[^>]*{attribute}="([^"]*)"', page)
-    ]
 
 
 def titles(page: str) -> list[str]:

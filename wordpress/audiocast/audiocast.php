@@ -54,6 +54,5 @@ function audiocast_activate() {
  * removes them).
  */
 function audiocast_deactivate() {
-	wp_clear_scheduled_hook( AUDIOCAST_CRON_HOOK );
-	wp_clear_scheduled_hook( AUDIOCAST_CRON_HOOK, array( 'settings' ) );
+	wp_unschedule_hook( AUDIOCAST_CRON_HOOK ); // every event, whatever its argument
 }

@@ -13,5 +13,4 @@ foreach ( array( 'audiocast_settings', 'audiocast_index', 'audiocast_index_statu
 	delete_option( $audiocast_option );
 }
 delete_transient( 'audiocast_refreshing' );
-wp_clear_scheduled_hook( 'audiocast_refresh_index' );
-wp_clear_scheduled_hook( 'audiocast_refresh_index', array( 'settings' ) );
+wp_unschedule_hook( 'audiocast_refresh_index' );

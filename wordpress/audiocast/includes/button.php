@@ -1,8 +1,9 @@
 <?php
 /**
- * On a post that has an episode: the «Слушать статью · 1:03» button before or after its
- * content, and the podcast host's global player (player.js loads its modules and finds the
- * button by its data-audiocast-play attribute). A post without one gets neither.
+ * On a post that has an episode: the «Слушать статью · 1:03» and «В очередь» buttons before or
+ * after its content (a reader queues the article to hear after the one playing), and the
+ * podcast host's global player (player.js loads its modules and finds the buttons by their
+ * data-audiocast-play and -queue attributes). A post without one gets none of it.
  *
  * @package Audiocast
  */
@@ -82,8 +83,8 @@ function audiocast_add_button( $content ) {
 }
 
 /**
- * The button for EPISODE: its inline JSON is what the player reads (id, title, show, src,
- * page, duration).
+ * The buttons for EPISODE, listen and queue: their inline JSON is what the player reads (id,
+ * title, show, src, page, duration).
  *
  * @param array  $episode The index's entry.
  * @param string $label   The button's label.
@@ -102,9 +103,11 @@ function audiocast_button_html( $episode, $label ) {
 	);
 	$text = $label . ' · ' . $episode['duration_text'];
 	return sprintf(
-		'<p class="audiocast-listen"><button type="button" class="audiocast-button wp-element-button" data-audiocast-play="%1$s">%2$s</button></p>',
+		'<p class="audiocast-listen"><button type="button" class="audiocast-button wp-element-button" data-audiocast-play="%1$s">%2$s</button> '
+		. '<button type="button" class="audiocast-queue wp-element-button" data-audiocast-queue="%1$s">%3$s</button></p>',
 		esc_attr( $data ),
-		esc_html( $text )
+		esc_html( $text ),
+		esc_html__( 'В очередь', 'audiocast' )
 	);
 }
 

@@ -15,8 +15,11 @@ defined( 'ABSPATH' ) || exit;
 define( 'AUDIOCAST_REVOICE_ACTION', 'audiocast_revoice' );
 // the longest failure reason kept from the desk (characters)
 define( 'AUDIOCAST_REASON_MAX', 300 );
+// seconds from telling the desk to fetching the index again (a sync that voices one article
+// and builds takes 10-30 s on the desk's machine; the margin is for a queue of other jobs)
+define( 'AUDIOCAST_DESK_LAG', 90 );
 
-add_action( 'transition_post_status', 'audiocast_note_published', 10, 3 );
+add_action( 'transition_post_status', 'audiocast_note_status_change', 10, 3 );
 add_action( 'admin_post_' . AUDIOCAST_REVOICE_ACTION, 'audiocast_handle_revoice' );
 
 /**
@@ -87,16 +90,18 @@ function audiocast_desk_call( $method, $path, $body = null ) {
 // --- publishing tells the desk -----------------------------------------------------------------
 
 /**
- * A post of a type the settings name went to (or stayed in) «publish»: the desk is told once,
- * when the request ends (after its meta, «Не озвучивать» too, is saved).
+ * A post of a type the settings name was published, updated, scheduled, or taken off the site
+ * (unpublished, trashed): the desk is told once, when the request ends (after its meta, «Не
+ * озвучивать» too, is saved). A scheduled post, so that audiocast can voice it in advance; one
+ * taken off, so that its episode leaves the feeds now, not at the next cron run.
  *
  * @param string  $new_status The status now.
  * @param string  $old_status The status before.
  * @param WP_Post $post       The post.
  */
-function audiocast_note_published( $new_status, $old_status, $post ) {
+function audiocast_note_status_change( $new_status, $old_status, $post ) {
 	static $noted = false;
-	if ( $noted || 'publish' !== $new_status || ! $post instanceof WP_Post
+	if ( $noted || ! audiocast_status_matters( $new_status, $old_status ) || ! $post instanceof WP_Post
 		|| ! in_array( $post->post_type, audiocast_settings()['post_types'], true )
 		|| wp_is_post_revision( $post ) || wp_is_post_autosave( $post )
 		|| ( defined( 'DOING_AUTOSAVE' ) && DOING_AUTOSAVE ) || ! audiocast_desk_configured() ) {
@@ -107,11 +112,27 @@ function audiocast_note_published( $new_status, $old_status, $post ) {
 }
 
 /**
+ * Whether a post going from OLD to NEW changes what audiocast makes: it is (or stays) public or
+ * scheduled, or it was and is no longer. A draft saved as a draft is nobody's business.
+ *
+ * @param string $new_status The status now.
+ * @param string $old_status The status before.
+ * @return bool
+ */
+function audiocast_status_matters( $new_status, $old_status ) {
+	$watched = array( 'publish', 'future' );
+	return in_array( $new_status, $watched, true )
+		|| ( in_array( $old_status, $watched, true ) && $new_status !== $old_status );
+}
+
+/**
  * Ask the desk for a sync, at the end of the request, the editor not kept waiting: under
  * PHP-FPM the answer is sent to the browser first (fastcgi_finish_request); elsewhere the call
  * waits two seconds at most (on a reachable desk, milliseconds). Not `'blocking' => false`:
  * WordPress's socket transport (sites without php-curl) then hangs up as soon as the request
  * is written, and the desk's server may see the hang-up before the body and drop the request.
+ * The index is fetched again AUDIOCAST_DESK_LAG seconds later, by when the desk has usually
+ * voiced the post and built: the button appears then, not at the next ten-minute refresh.
  */
 function audiocast_tell_desk() {
 	if ( ! audiocast_desk_configured() ) {
@@ -129,6 +150,7 @@ function audiocast_tell_desk() {
 			)
 		)
 	);
+	audiocast_refresh_after_desk();
 }
 
 // --- «Озвучить заново» ---------------------------------------------------------------------

@@ -51,6 +51,20 @@ function audiocast_refresh_soon() {
 }
 
 /**
+ * A refresh AUDIOCAST_DESK_LAG seconds from now, after the desk was asked for a sync. Its
+ * argument names the minute, so that posts published minutes apart each get theirs (WordPress
+ * refuses an event of the same hook and arguments within ten minutes of another), and a burst
+ * of them within one minute gets one.
+ */
+function audiocast_refresh_after_desk() {
+	$when = time() + AUDIOCAST_DESK_LAG;
+	$args = array( 'desk-' . gmdate( 'YmdHi', $when ) );
+	if ( ! wp_next_scheduled( AUDIOCAST_CRON_HOOK, $args ) ) {
+		wp_schedule_single_event( $when, AUDIOCAST_CRON_HOOK, $args );
+	}
+}
+
+/**
  * The index's URL for the settings, or '' when they do not name one.
  *
  * @param array $settings The settings.

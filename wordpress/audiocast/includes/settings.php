@@ -124,6 +124,29 @@ function audiocast_render_index_status() {
 		$text = sprintf( __( 'Индекс эпизодов загружен %1$s: статей с эпизодами — %2$d.', 'audiocast' ), wp_date( 'j.m.Y H:i', $status['checked'] ), (int) $status['posts'] );
 	}
 	echo '<p id="audiocast-index-status">' . esc_html( $text ) . '</p>';
+	audiocast_render_desk_status( $status );
+}
+
+/**
+ * One paragraph more when a desk is configured and the refresh has asked it: how many posts
+ * it failed, or why it did not answer (the posts list then shows the failures it knew before).
+ *
+ * @param mixed $status The index status option.
+ */
+function audiocast_render_desk_status( $status ) {
+	if ( ! audiocast_desk_configured() || ! is_array( $status ) || empty( $status['checked'] ) ) {
+		return;
+	}
+	$failed = isset( $status['failures'] ) && is_array( $status['failures'] ) ? count( $status['failures'] ) : 0;
+	if ( ! empty( $status['desk_error'] ) ) {
+		/* translators: 1: date and time, 2: the reason, 3: number of posts */
+		$text = sprintf( __( 'Пульт не ответил при проверке %1$s: %2$s Ошибки озвучивания в списке записей — с прошлой удачной проверки (%3$d).', 'audiocast' ), wp_date( 'j.m.Y H:i', $status['checked'] ), $status['desk_error'], $failed );
+		echo '<div class="notice notice-warning inline"><p id="audiocast-desk-status">' . esc_html( $text ) . '</p></div>';
+		return;
+	}
+	/* translators: 1: date and time, 2: number of posts */
+	$text = sprintf( __( 'Пульт ответил %1$s: записей, которые не удалось озвучить, — %2$d.', 'audiocast' ), wp_date( 'j.m.Y H:i', $status['checked'] ), $failed );
+	echo '<p id="audiocast-desk-status">' . esc_html( $text ) . '</p>';
 }
 
 /**
