@@ -191,8 +191,38 @@ def test_the_cron_job_reads_the_index_from_the_podcast_host(
     assert f"/wordpress/{SOURCE}.json" in podcast_host.requests
     index = plugin_site.php("$result = get_option('audiocast_index');")
     assert index["player"]["js"] == podcast_host.url + "static/player.js"
+    assert index["posts"] == 3  # the head counts them; the posts are in the shards
     status, page = admin_browser.get("/wp-admin/options-general.php?page=audiocast")
     assert "статей с эпизодами — 3" in page
+
+
+_SHARDS = r"""
+global $wpdb;
+$result = [
+    'autoload' => $wpdb->get_results(
+        "SELECT option_name, autoload FROM {$wpdb->options}"
+        . " WHERE option_name = 'audiocast_index' OR option_name LIKE 'audiocast\\_shard\\_%'",
+        OBJECT_K
+    ),
+    'episodes' => array_map('audiocast_episode_for', $data),
+    'shard' => array_keys(get_option('audiocast_shard_' . ($data[0] % 128))),
+];
+"""
+
+
+def test_the_index_is_kept_as_a_small_head_and_its_posts_in_shards(
+    plugin_site, sample_posts, configured
+):
+    """A post page reads the autoloaded head and its own shard, never every post's episode."""
+    voiced = sample_posts["voiced"]
+    result = plugin_site.php(_SHARDS, [voiced, sample_posts["silent"]])
+    autoload = {name: row["autoload"] for name, row in result["autoload"].items()}
+    assert autoload.pop("audiocast_index") == "yes"
+    assert len(autoload) == 128 and set(autoload.values()) == {"no"}
+    assert result["episodes"][0]["episode"] == "0123456789abcdef"
+    assert result["episodes"][1] is None
+    indexed = [voiced, sample_posts["script"], 999999]
+    assert result["shard"] == [i for i in indexed if i % 128 == voiced % 128]  # its shard's only
 
 
 def test_an_index_with_urls_off_the_host_is_refused(plugin_site, podcast_host, configured):

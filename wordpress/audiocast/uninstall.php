@@ -9,7 +9,11 @@
 
 defined( 'WP_UNINSTALL_PLUGIN' ) || exit;
 
-foreach ( array( 'audiocast_settings', 'audiocast_index', 'audiocast_index_status', 'audiocast_lists' ) as $audiocast_option ) {
+$audiocast_options = array( 'audiocast_settings', 'audiocast_index', 'audiocast_index_status', 'audiocast_lists' );
+for ( $audiocast_shard = 0; $audiocast_shard < 128; $audiocast_shard++ ) {
+	$audiocast_options[] = 'audiocast_shard_' . $audiocast_shard; // the index's posts (includes/index.php)
+}
+foreach ( $audiocast_options as $audiocast_option ) {
 	delete_option( $audiocast_option );
 }
 delete_transient( 'audiocast_refreshing' );

@@ -2,8 +2,13 @@
 /**
  * The post index that `audiocast build` publishes at <base_url>wordpress/<source>.json: which
  * posts have an episode. Fetched by WP-Cron every ten minutes (and soon after the settings
- * change), validated, and kept in an option; a page view only reads the option, never the
- * network. A failed fetch keeps the last good index.
+ * change), validated, and kept in options; a page view only reads them, never the network. A
+ * failed fetch keeps the last good index.
+ *
+ * Kept as a small head (the host, the source, the player's files; autoloaded) and the posts in
+ * AUDIOCAST_SHARDS options by post id: a site of 20 000 voiced posts has an index of ~10 MB
+ * serialized, which one option would make every post page read and unserialize (~25 ms here);
+ * a shard is 1/128 of it, read with one query when a post page asks for its episode.
  *
  * @package Audiocast
  */
@@ -96,7 +101,7 @@ function audiocast_refresh_index() {
 		$status['error'] = $result->get_error_message();
 	} else {
 		$status['posts'] = count( $result['posts'] );
-		update_option( AUDIOCAST_INDEX, $result, false );
+		audiocast_store_index( $result );
 	}
 	$status = array_merge( $status, audiocast_refresh_failures( get_option( AUDIOCAST_INDEX_STATUS ) ) );
 	update_option( AUDIOCAST_INDEX_STATUS, $status, false );
@@ -260,8 +265,28 @@ function audiocast_url_under( $url, $base ) {
 }
 
 /**
- * The stored index when it belongs to the current settings, else null (nothing shown until
- * the index of a changed host or source is fetched).
+ * Keep a validated INDEX: the posts shard by shard (update_option writes only a shard that
+ * changed), then the head. A page drawn in between finds at worst one post's old episode.
+ *
+ * @param array $index From audiocast_validate_index().
+ */
+function audiocast_store_index( $index ) {
+	$shards = array_fill( 0, AUDIOCAST_SHARDS, array() );
+	foreach ( $index['posts'] as $id => $entry ) {
+		$shards[ $id % AUDIOCAST_SHARDS ][ $id ] = $entry;
+	}
+	foreach ( $shards as $number => $posts ) {
+		update_option( AUDIOCAST_SHARD . $number, $posts, false );
+	}
+	$head          = $index;
+	$head['posts'] = count( $index['posts'] );
+	update_option( AUDIOCAST_INDEX, $head, true );
+}
+
+/**
+ * The stored index's head (host, source, player, number of posts) when it belongs to the
+ * current settings, else null (nothing shown until the index of a changed host or source is
+ * fetched).
  *
  * @return array|null
  */
@@ -276,12 +301,16 @@ function audiocast_current_index() {
 }
 
 /**
- * The episode of post POST_ID, or null.
+ * The episode of post POST_ID, or null: from its shard.
  *
  * @param int $post_id A post id.
  * @return array|null
  */
 function audiocast_episode_for( $post_id ) {
-	$index = audiocast_current_index();
-	return $index['posts'][ (int) $post_id ] ?? null;
+	$post_id = (int) $post_id;
+	if ( $post_id < 1 || null === audiocast_current_index() ) {
+		return null;
+	}
+	$shard = get_option( AUDIOCAST_SHARD . ( $post_id % AUDIOCAST_SHARDS ) );
+	return is_array( $shard ) && isset( $shard[ $post_id ] ) && is_array( $shard[ $post_id ] ) ? $shard[ $post_id ] : null;
 }
