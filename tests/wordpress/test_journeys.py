@@ -10,7 +10,11 @@ and the plugin's cron refresh reads the index from there.
   «Аудио», ticks «Не озвучивать» and presses «Update» in the real block editor: after sync,
   build and the refresh the episode has left the feed and the index, the post page has no
   button and the column says «не озвучивать»; unticked, the same episode comes back, not
-  voiced again."""
+  voiced again.
+- An editor writes a new post in the block editor and presses «Publish»: the plugin tells a
+  real desk (running its jobs with real espeak-ng), whose sync job voices and builds; the index
+  has the post within a minute (2.5 s here), and the refresh the plugin scheduled gives the
+  post's page its button."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ import dataclasses
 import json
 import re
 import threading
+import time
 import urllib.parse
 import urllib.request
 
@@ -26,13 +31,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from audiocast.config import Settings, SiteSource
+from audiocast.desk.app import create_app
 from audiocast.publish.build import build
 from audiocast.publish.serve import make_server, server_url
 from audiocast.speech.registry import EngineSet
 from audiocast.state import STATE_FILE, SyncState
 from audiocast.sync import SyncReport, sync_once
 from tests.conftest import CountingEspeak, make_settings
+from tests.desk.conftest import run_cli, running
 from tests.wordpress.conftest import EDITOR, SOURCE
+from tests.wordpress.test_plugin_editor import token_by_cli
 from tests.wordpress_site import WordPress, post
 
 AUDIO = "window.audiocastPlayer.audio"
@@ -323,3 +331,84 @@ def test_an_editor_sees_the_status_and_do_not_voice_works_end_to_end(journey, co
     assert entry["audio"] in journey.feed_audio()
     assert has_button(journey, "edited")
     assert column(page, journey)["edited"] == f"озвучена · {entry['duration_text']}"
+
+
+# --- publishing: the desk voices the post within a minute ------------------------------------
+
+FRESH = "Городской совет принял решение"
+FRESH_TEXT = "Городской совет принял решение о ремонте моста через реку."
+_DESK_REFRESH = r"""
+$ran = [];
+foreach (_get_cron_array() as $time => $hooks) {
+    foreach ($hooks['audiocast_refresh_index'] ?? [] as $event) {
+        if (str_starts_with($event['args'][0] ?? '', 'desk-')) {
+            do_action_ref_array('audiocast_refresh_index', $event['args']);  // run as WP-Cron would
+            wp_unschedule_event($time, 'audiocast_refresh_index', $event['args']);
+            $ran[] = $time - time();
+        }
+    }
+}
+$result = ['ran' => $ran, 'status' => get_option('audiocast_index_status')];
+"""
+
+
+@pytest.fixture
+def running_desk(journey):
+    """The desk of the journey's site, running its jobs with the journey's espeak, and the
+    plugin told its URL and an API token of the editor wpdesk (made by the CLI)."""
+    root = journey.settings.episodes_dir.parent
+    assert run_cli("--site", str(root), "desk", "user", "add", "wpdesk", "--role", "editor",
+                   stdin="пароль-для-тестов-wpdesk\n") == 0  # fmt: skip
+    token = token_by_cli(root, "wpdesk")
+    engines = EngineSet({"espeak": lambda: journey.engine})
+    app = create_app(journey.settings, warm_up=False, engines=engines)
+    with running(app) as url:
+        journey.site.php(_CONFIGURE, {"desk_url": url, "token": token})
+        try:
+            yield app
+        finally:
+            journey.site.php(_CONFIGURE, {"desk_url": "", "token": ""})
+
+
+def test_a_post_published_in_the_block_editor_is_voiced_and_gets_its_button_within_a_minute(
+    journey, running_desk, context
+):
+    """The editor writes a post and presses «Publish»: the plugin tells the desk, whose sync
+    job voices the post with real espeak and builds; the index has it within a minute, and the
+    refresh the plugin scheduled for 90 s later (run here when it is due, not waited for) gives
+    its page the button."""
+    journey.engine.calls.clear()
+    page = context.new_page()
+    sign_in(page, journey.site.url, EDITOR)
+    page.goto(journey.site.url + "/wp-admin/post-new.php")
+    page.wait_for_function("() => window.wp && wp.data && wp.data.select('core/editor')")
+    page.evaluate(
+        "() => wp.data.select('core/edit-post').isFeatureActive('welcomeGuide')"
+        " && wp.data.dispatch('core/edit-post').toggleFeature('welcomeGuide')"
+    )
+    page.get_by_role("textbox", name="Add title").fill(FRESH)
+    page.keyboard.press("Enter")  # into the first paragraph
+    page.keyboard.type(FRESH_TEXT)
+    page.get_by_role("button", name="Publish", exact=True).click()  # opens the checks
+    with page.expect_response(lambda r: "/wp-json/wp/v2/posts/" in r.url and r.ok):
+        page.locator(".editor-post-publish-panel").get_by_role(
+            "button", name="Publish", exact=True
+        ).click()
+    published = time.monotonic()
+    post_id = page.evaluate("() => wp.data.select('core/editor').getCurrentPostId()")
+    while str(post_id) not in journey.index():
+        assert time.monotonic() - published < 60, "no episode for the new post within a minute"
+        time.sleep(0.25)
+    took = time.monotonic() - published
+    entry = journey.index()[str(post_id)]
+    assert entry["title"] == FRESH and journey.engine.calls  # voiced by the desk's job
+    print(f"published → in the index: {took:.1f} s")
+
+    refreshed = journey.site.php(_DESK_REFRESH)
+    assert len(refreshed["ran"]) == 1 and 0 < refreshed["ran"][0] <= 90
+    assert refreshed["status"]["error"] == ""
+    page.goto(journey.site.url + urllib.parse.urlsplit(journey.site.php(
+        "$result = get_permalink($data);", post_id)).path)  # fmt: skip
+    expect(
+        page.get_by_role("button", name=f"Слушать статью · {entry['duration_text']}")
+    ).to_be_visible()
