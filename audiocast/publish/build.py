@@ -104,8 +104,8 @@ class _Plan:
     outputs: list[Rendered | Copied]
     feeds: list[FeedSummary]
     warnings: list[str]
-    # each published episode and the slug of the first show it is in (its player's show)
-    placed: list[tuple[PublishedEpisode, str]] = field(default_factory=list)
+    # each published episode and the first show it is in (its player's show)
+    placed: list[tuple[PublishedEpisode, Show]] = field(default_factory=list)
     context: str = ""  # what every output depends on (see _plan)
 
 
@@ -251,7 +251,7 @@ def _plan(
         for name, data in pages.generated_static().items()
     ]
     orphans = [e for e, own in zip(catalogue, shows_of, strict=True) if not own]
-    placed = [(e, shows[own[0]].slug) for e, own in zip(catalogue, shows_of, strict=True) if own]
+    placed = [(e, shows[own[0]]) for e, own in zip(catalogue, shows_of, strict=True) if own]
     return _Plan(outputs, feeds, _warnings(settings, shows, orphans), placed, context)
 
 
@@ -273,7 +273,7 @@ def _post_indexes(
         path = Layout.post_index(source.name)
         fingerprint = _digest(
             plan.context, "post-index", source.name,
-            *sorted(f"{post}\0{e.digest}\0{show}" for post, e, show in entries),
+            *sorted(f"{post}\0{e.digest}\0{show.slug}\0{show.title}" for post, e, show in entries),
         )  # fmt: skip
         published = settings.public_dir / path
 

@@ -7,7 +7,8 @@ button. The format is the contract with the plugin:
      "player": {"js": "<URL of static/player.js>", "css": "<URL of static/player.css>"},
      "posts": {"124123": {"episode": "<id>", "title": "…", "audio": "<URL of the MP3>",
                           "duration": 63.2, "duration_text": "1:03", "page": "<URL>",
-                          "published": "<ISO 8601>", "show": "<show slug>"}}}
+                          "published": "<ISO 8601>", "show": "<show slug>",
+                          "show_title": "<the show's title, as the player shows it>"}}}
 
 Every URL is absolute, from base_url, as the feeds' are. A post is in it when sync made its
 episode (the state database maps "site-id:<source>:<post id>" to the episode) and that episode
@@ -25,6 +26,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from audiocast.config import Show
 from audiocast.episode import store as store_files
 from audiocast.model import SITE_ID_PREFIX
 from audiocast.publish.catalogue import PublishedEpisode
@@ -34,7 +36,7 @@ from audiocast.publish.pages import clock
 INDEX_VERSION = 1
 PLAYER_FILES = {"js": "static/player.js", "css": "static/player.css"}
 
-Entry = tuple[str, PublishedEpisode, str]  # (post id, its episode, the slug of its show)
+Entry = tuple[str, PublishedEpisode, Show]  # (post id, its episode, its show)
 
 
 def post_ids(source: str, site_episodes: Iterable[tuple[str, str, str]]) -> dict[str, str]:
@@ -62,7 +64,8 @@ def index_data(source: str, entries: list[Entry], layout: Layout) -> dict:
             "duration_text": clock(episode.duration),
             "page": layout.absolute(Layout.episode_page(episode.episode_id)),
             "published": episode.published.isoformat(),
-            "show": show,
+            "show": show.slug,
+            "show_title": show.title,
         }
     return {
         "version": INDEX_VERSION,

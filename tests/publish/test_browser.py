@@ -157,7 +157,7 @@ def test_queue_skips_speed_and_the_lock_screen(page, site, real_site):
     assert page.evaluate("navigator.mediaSession.metadata.artist") == "Minval Politika"
 
     page.get_by_role("button", name="Очередь (1)").click()
-    expect(page.locator(".ac-queue-list li")).to_have_text([note["title"] + "▶×"])
+    expect(page.locator(".ac-queue-list li")).to_have_text([note["title"] + "▶\ufe0e×"])
     page.evaluate(f"{AUDIO}.currentTime = {AUDIO}.duration - 0.5")  # to the end: next in queue
     page.wait_for_function(f"() => {AUDIO}.src.includes('{note['episode_id']}')")
     page.wait_for_function(PLAYING)

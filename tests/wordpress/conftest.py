@@ -77,7 +77,8 @@ class PodcastHost:
             "duration_text": text,
             "page": f"{self.url}episodes/{episode_id}/",
             "published": "2026-01-28T14:37:00Z",
-            "show": "Minval",
+            "show": "minval",
+            "show_title": "Minval",
         }
 
 

@@ -412,6 +412,10 @@ def test_chromium_plays_the_episode_from_the_post_page(
             podcast_host.url + "episodes/0123456789abcdef/episode.mp3"
         )
         assert page.locator("link[href$='player.css']").count() == 1  # ours, not a second one
+        page.evaluate(f"{AUDIO}.pause()")
+        expect(page.locator(".ac-toggle")).to_have_text("▶\ufe0e")
+        # WordPress's emoji script turns a bare ▶ into an image from its CDN; the player's is text
+        assert page.locator("img.emoji").count() == 0
         assert errors == []
     finally:
         page.close()

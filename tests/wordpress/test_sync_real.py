@@ -131,6 +131,7 @@ def test_a_site_of_several_pages_is_voiced_and_indexed_for_the_plugin(site, tmp_
         assert (run.public / entry["page"].removeprefix(BASE_URL) / "index.html").is_file()
         assert re.fullmatch(r"\d+:\d\d", entry["duration_text"]) and entry["duration"] > 0
         assert entry["show"] and entry["published"].startswith("2026-11-2")
+        assert entry["show_title"] == run.settings.show  # what the player shows, not the slug
     rich = index["posts"][str(ids[0])]
     assert rich["title"] == "Правительство одобрило план"
     assert rich["published"] == "2026-11-20T09:00:00+04:00"

@@ -95,7 +95,7 @@ function audiocast_button_html( $episode, $label ) {
 		array(
 			'id'       => $episode['episode'],
 			'title'    => $episode['title'],
-			'show'     => $episode['show'],
+			'show'     => $episode['show_title'] ?? $episode['show'],
 			'src'      => $episode['audio'],
 			'page'     => $episode['page'],
 			'duration' => $episode['duration'],

@@ -236,7 +236,10 @@ function audiocast_validate_entry( $entry, $base ) {
 		}
 		$texts[ $key ] = $value;
 	}
-	$duration = $entry['duration'] ?? null;
+	// the show's title, for the player (indexes before it came only with the slug)
+	$title               = $entry['show_title'] ?? $texts['show'];
+	$texts['show_title'] = is_string( $title ) && '' !== $title && strlen( $title ) <= 1000 ? $title : $texts['show'];
+	$duration            = $entry['duration'] ?? null;
 	if ( null === $audio || null === $page || ! preg_match( '/^[A-Za-z0-9_-]{1,64}$/', $texts['episode'] )
 		|| ! ( is_int( $duration ) || is_float( $duration ) ) || $duration < 0
 		|| ! preg_match( '/^[0-9]{1,3}(:[0-9]{2}){1,2}$/', $texts['duration_text'] ) ) {

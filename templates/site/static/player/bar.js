@@ -7,6 +7,9 @@ import {
 } from "./playback.js";
 import { clock, decimal, language, t } from "./text.js";
 
+// ▶ as text (U+FE0E): a bare ▶ may be drawn as an emoji picture, and WordPress's emoji script
+// (on every page of the news site) replaces it with an image from its CDN
+const PLAY_GLYPH = "▶\uFE0E";
 let ui = null;
 let resumeOffer = null; // {episode, position} while the bar offers to resume
 
@@ -42,7 +45,7 @@ export function buildBar() {
 
   const controls = element("div", { class: "ac-controls" });
   const back = element("button", { type: "button", class: "ac-back" }, "−" + SKIP_SECONDS);
-  const play = element("button", { type: "button", class: "ac-toggle" }, "▶");
+  const play = element("button", { type: "button", class: "ac-toggle" }, PLAY_GLYPH);
   const forward = element("button", { type: "button", class: "ac-forward" }, "+" + SKIP_SECONDS);
   controls.append(back, play, forward);
 
@@ -185,7 +188,7 @@ export function render() {
   ui.bar.hidden = !episode && !state.queue.length && ui.resumeBox.hidden;
   document.documentElement.classList.toggle("ac-has-bar", !ui.bar.hidden);
   const playing = episode && loadedSrc() === episode.src && !audio.paused;
-  ui.play.textContent = playing ? "❚❚" : "▶";
+  ui.play.textContent = playing ? "❚❚" : PLAY_GLYPH;
   ui.play.setAttribute("aria-label", playing ? t("pause") : t("play"));
   ui.play.disabled = !episode && !state.queue.length;
   ui.back.disabled = ui.forward.disabled = ui.seek.disabled = !episode;
@@ -231,7 +234,7 @@ function renderQueue() {
   state.queue.forEach(function (episode) {
     const item = element("li", { "data-id": episode.id });
     item.append(element("span", { class: "ac-queue-title" }, episode.title));
-    const play = button("ac-queue-play", t("play_now", { title: episode.title }), "▶");
+    const play = button("ac-queue-play", t("play_now", { title: episode.title }), PLAY_GLYPH);
     play.dataset.queueAction = "play";
     const remove = button("ac-queue-remove", t("remove_from_queue", { title: episode.title }), "×");
     remove.dataset.queueAction = "remove";
