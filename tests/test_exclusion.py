@@ -1,6 +1,6 @@
 """Excluding an article from the podcast and including it back, without the web: a sync against
-the local stand-in WordPress (tests/fakes/site.py), an exclusion, then what the next build and
-the next sync do with it; and the build of a site that never synced."""
+a real WordPress (Debian's, tests/wordpress_site.py), an exclusion, then what the next build
+and the next sync do with it; and the build of a site that never synced."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ from audiocast.speech.registry import EngineSet
 from audiocast.state import STATE_FILE, ExcludedBy, SyncState, read_exclusions
 from audiocast.sync import sync_once
 from tests.conftest import ARTICLES, CountingEspeak
-from tests.fakes.site import FakeSite, make_post
+from tests.fakes.site import make_post
+from tests.wordpress_site import WordPress, missing_packages, shared_wordpress
 
 BAKU = timezone(timedelta(hours=4))
 POSTS = [  # short, so that the whole test voices a dozen sentences
@@ -33,17 +34,29 @@ POSTS = [  # short, so that the whole test voices a dozen sentences
 EXCLUDED_TITLE = "Рекламная статья о курорте"
 
 
+@pytest.fixture(scope="module")
+def wordpress_site(tmp_path_factory) -> WordPress:
+    """The process's real WordPress; skipped only when its Debian packages are absent
+    (`.ci/setup --test` installs them)."""
+    reason = missing_packages()
+    if reason:
+        pytest.skip(reason)
+    return shared_wordpress(tmp_path_factory)
+
+
 @pytest.fixture
-def site():
-    posts = [
-        make_post(post_id, title, blocks, published=datetime(2026, 2, 1, 9, n, tzinfo=BAKU))
-        for n, (post_id, title, blocks) in enumerate(POSTS)
-    ]
-    with FakeSite(posts) as fake:
-        yield fake
+def site(wordpress_site: WordPress) -> WordPress:
+    """The three short posts and no others."""
+    wordpress_site.load(
+        [
+            make_post(post_id, title, blocks, published=datetime(2026, 2, 1, 9, n, tzinfo=BAKU))
+            for n, (post_id, title, blocks) in enumerate(POSTS)
+        ]
+    )
+    return wordpress_site
 
 
-def settings_for(root: Path, site: FakeSite):
+def settings_for(root: Path, site: WordPress):
     root.mkdir(parents=True, exist_ok=True)
     (root / "audiocast.toml").write_text('timezone = "Asia/Baku"\n', encoding="utf-8")
     source = SiteSource("minval", "wordpress", site.url)

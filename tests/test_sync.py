@@ -1,6 +1,7 @@
-"""`audiocast sync` against a local WordPress site (tests/fakes/site.py): new, edited,
-unchanged and removed articles; failures retried; one sync at a time; a sync killed by a real
-signal, and the published feed valid throughout."""
+"""`audiocast sync` against a real WordPress (Debian's, tests/wordpress_site.py) holding the
+fixture posts of tests/fixtures/site: new, edited, unchanged and removed articles; failures
+retried; one sync at a time; a sync killed by a real signal, and the published feed valid
+throughout. A source that is down is an address where nothing listens."""
 
 from __future__ import annotations
 
@@ -25,15 +26,32 @@ from audiocast.speech.registry import EngineSet
 from audiocast.state import SyncState
 from audiocast.sync import STATE_FILE, SyncLock, SyncLocked, sync_once
 from tests.conftest import CountingEspeak
-from tests.fakes.site import FakeSite, load_posts, make_post, unused_url
+from tests.fakes.site import load_posts, make_post, unused_url
+from tests.wordpress_site import WordPress, missing_packages, shared_wordpress
 
 BAKU_KIEV = 124123  # the seed article's post id in tests/fixtures/site/posts.json
+POSTS = {post["id"]: post for post in load_posts()}  # what the site holds at each test's start
+
+
+@pytest.fixture(scope="module")
+def wordpress_site(tmp_path_factory) -> WordPress:
+    """The process's real WordPress; skipped only when its Debian packages are absent
+    (`.ci/setup --test` installs them)."""
+    reason = missing_packages()
+    if reason:
+        pytest.skip(reason)
+    return shared_wordpress(tmp_path_factory)
 
 
 @pytest.fixture
-def site():
-    with FakeSite(load_posts()) as fake:
-        yield fake
+def site(wordpress_site: WordPress) -> WordPress:
+    """The fixture posts and no others."""
+    wordpress_site.load(list(POSTS.values()))
+    return wordpress_site
+
+
+def title_of(post_id: int) -> str:
+    return POSTS[post_id]["title"]["rendered"]
 
 
 def settings_for(root: Path, *sources: SiteSource, **changes):
@@ -44,7 +62,7 @@ def settings_for(root: Path, *sources: SiteSource, **changes):
     )
 
 
-def wordpress(site: FakeSite) -> SiteSource:
+def wordpress(site: WordPress) -> SiteSource:
     return SiteSource("minval", "wordpress", site.url)
 
 
@@ -58,13 +76,13 @@ def test_new_edited_unchanged_and_removed_articles(site, tmp_path):
     engine = CountingEspeak()
     first = sync(settings, engine)
     made = {o.title: o.episode_id for o in first.outcomes}
-    assert len(made) == len(site.posts) and not first.failed
-    baku_kiev = site.post(BAKU_KIEV)["title"]["rendered"]
-    removed_post = next(p for p in site.posts if p["id"] != BAKU_KIEV)
+    assert len(made) == len(POSTS) and not first.failed
+    baku_kiev = title_of(BAKU_KIEV)
+    removed_post = next(p for p in POSTS.values() if p["id"] != BAKU_KIEV)
 
     # an editor changes one sentence, a new post appears, another is deleted
     old = "Ключевой сферой взаимодействия становится энергетика."
-    content = site.post(BAKU_KIEV)["content"]["rendered"]
+    content = POSTS[BAKU_KIEV]["content"]["rendered"]
     assert old in content
     site.edit(BAKU_KIEV, content=content.replace(old, "Энергетика остаётся главной сферой."))
     site.add(make_post(130100, "Новая статья о переговорах", ["Стороны встретились в Баку."],
@@ -83,7 +101,7 @@ def test_new_edited_unchanged_and_removed_articles(site, tmp_path):
     assert len(engine.calls) - len(new_sentences) <= 2
     assert second.removed == [removed_post["title"]["rendered"]]
     assert not (settings.episodes_dir / made[removed_post["title"]["rendered"]]).exists()
-    assert second.unchanged == len(site.posts) - 2
+    assert second.unchanged == len(POSTS) - 2
 
     engine.calls.clear()
     site.touch(BAKU_KIEV)  # saved again without a change: nothing to say anew
@@ -98,7 +116,7 @@ def test_new_edited_unchanged_and_removed_articles(site, tmp_path):
     assert baku_kiev in titles and "Новая статья о переговорах" in titles
     assert removed_post["title"]["rendered"] not in titles
     guids = [episode["guid"] for episode in feed["episodes"]]
-    assert len(guids) == len(set(guids)) == len(site.posts)
+    assert len(guids) == len(set(guids)) == len(POSTS)
 
 
 def test_a_source_that_is_down_is_reported_and_the_others_go_on(site, tmp_path):
@@ -106,11 +124,10 @@ def test_a_source_that_is_down_is_reported_and_the_others_go_on(site, tmp_path):
     settings = settings_for(tmp_path, down, wordpress(site))
     report = sync(settings)
     assert len(report.source_errors) == 1 and report.source_errors[0].startswith("archive: ")
-    assert len(report.outcomes) == len(site.posts)
-    # and when the listing cannot be read, nothing of that source is removed
-    site.script("drop", then="drop")
+    assert len(report.outcomes) == len(POSTS)
+    # and when the listing cannot be read (the site is down now), nothing of it is removed
     again = sync(dataclasses.replace(settings, sources=(dataclasses.replace(
-        wordpress(site), attempts=1),)))  # fmt: skip
+        wordpress(site), url=unused_url(), attempts=1),)))  # fmt: skip
     assert again.removed == [] and again.source_errors
 
 
@@ -146,7 +163,7 @@ def test_one_sync_at_a_time(site, tmp_path):
 def test_all_cores_make_the_same_episodes(site, tmp_path):
     settings = settings_for(tmp_path, wordpress(site))
     report = sync_once(settings, workers=2)
-    assert sorted(o.status for o in report.outcomes) == ["made"] * len(site.posts)
+    assert sorted(o.status for o in report.outcomes) == ["made"] * len(POSTS)
     for outcome in report.outcomes:
         info = json.loads((settings.episodes_dir / outcome.episode_id / "episode.json").read_text())
         assert info["title"] == outcome.title
@@ -162,7 +179,7 @@ def test_status_lists_pending_done_and_failed_with_reasons(site, tmp_path, audio
     result = audiocast("status", cwd=tmp_path)
     assert result.returncode == 1
     assert "HTTP 503 (after 5 attempts)" in result.stdout
-    assert f"1 failed, 0 pending, {len(site.posts) - 1} done, 0 removed" in result.stdout
+    assert f"1 failed, 0 pending, {len(POSTS) - 1} done, 0 removed" in result.stdout
 
 
 @pytest.mark.slow
@@ -199,7 +216,7 @@ def test_a_killed_sync_leaves_a_valid_feed_and_the_next_run_completes(site, tmp_
     assert checks and all(check == "ok" for check in checks), set(checks)
     parsed = podcastparser.parse("feed.xml", feed.open("rb"))
     guids = [episode["guid"] for episode in parsed["episodes"]]
-    assert len(guids) == len(set(guids)) == len(site.posts)
+    assert len(guids) == len(set(guids)) == len(POSTS) + 4
     assert not [p for p in episodes.iterdir() if p.name.startswith((".staging", ".old"))]
 
 
@@ -228,7 +245,7 @@ def _later(minutes: int) -> datetime:
     )
 
 
-def _write_config(root: Path, site: FakeSite) -> None:
+def _write_config(root: Path, site: WordPress) -> None:
     (root / "audiocast.toml").write_text(
         f'timezone = "Asia/Baku"\nbase_url = "http://127.0.0.1:1/"\n'
         f'[[sources]]\nname = "minval"\nkind = "wordpress"\nurl = "{site.url}"\n',
@@ -283,7 +300,7 @@ def test_sync_assembles_the_configured_edition_from_what_it_made(site, tmp_path)
     assert sync(settings).editions == []
 
 
-def test_a_gtts_show_keeps_google_under_its_rate_with_two_workers(tmp_path):
+def test_a_gtts_show_keeps_google_under_its_rate_with_two_workers(wordpress_site, tmp_path):
     """The site's default voice is offline (espeak), a show's is gTTS: the sync must not start
     one process per core, each with its own limiter, multiplying the rate Google sees."""
     from audiocast.config import Show
@@ -303,10 +320,8 @@ def test_a_gtts_show_keeps_google_under_its_rate_with_two_workers(tmp_path):
         )
         for n in range(1, 4)
     ]
-    with (
-        FakeSite(posts) as site,
-        FakeGoogle(fixed_mp3=encode_mp3(phrase.samples, phrase.rate)) as google,
-    ):
+    wordpress_site.load(posts)
+    with FakeGoogle(fixed_mp3=encode_mp3(phrase.samples, phrase.rate)) as google:
         voices = tmp_path / "voices"
         voices.mkdir()
         (voices / "ru-google-test.toml").write_text(
@@ -317,7 +332,7 @@ def test_a_gtts_show_keeps_google_under_its_rate_with_two_workers(tmp_path):
         )
         show = Show(slug="politika", title="Minval Politika", voice="ru-google-test")
         settings = settings_for(
-            tmp_path / "site", wordpress(site), voices_dir=voices, shows=(show,)
+            tmp_path / "site", wordpress(wordpress_site), voices_dir=voices, shows=(show,)
         )
         report = sync_once(settings, workers=2)
     assert not report.failed and len(report.outcomes) == 3

@@ -6,6 +6,11 @@ built-in server on 127.0.0.1, everything in one temporary folder and torn down a
         ids = wp.reset([post(...), ...])   # the site holds these posts and no others
         wp.set_modified(ids, "2026-01-28 18:37:00")  # all saved within one second
         wp.url                             # a `wordpress` source's url
+        wp.load(load_posts())              # posts shaped as the REST API gives them, own ids
+        wp.edit(124123, title="…")         # and touch(), add(make_post(…)), remove(), link()
+        wp.record_requests(); wp.requests()  # what was asked of it: path, query, User-Agent
+    site = shared_wordpress(tmp_path_factory)  # one for all modules of a test process that
+                                               # only load posts of their own
 
 How it is wired (as measured in ../shared/FACTS.md):
 
@@ -26,15 +31,20 @@ How it is wired (as measured in ../shared/FACTS.md):
 
 from __future__ import annotations
 
+import atexit
 import ctypes
+import html
 import json
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import time
+import urllib.parse
 import urllib.request
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -349,6 +359,67 @@ class WordPress:
         """Rows of SQL, run through $wpdb (ARRAY_A)."""
         return self.php("$result = $GLOBALS['wpdb']->get_results($data, ARRAY_A);", sql)
 
+    # --- posts given as the REST API shows them (tests/fakes/site.py's load_posts, make_post) --
+
+    def load(self, posts: list[dict]) -> list[int]:
+        """Delete every post, then create POSTS: dicts shaped as GET /wp/v2/posts?_embed=1
+        gives them (tests/fixtures/site/posts.json, make_post()), so that a test written for
+        the stand-in reads the same posts from a real WordPress. Kept: the id (`import_id`),
+        title, content, date, modification time, author (a user of that display name),
+        category, tags, a hand-written excerpt (an automatic one is left to WordPress to make)
+        and password protection. The links are this site's own permalinks."""
+        return self.php(_EDITOR + _LOAD, {"posts": [_spec(p) for p in posts], "clear": True})
+
+    def add(self, post: dict) -> int:
+        """Publish POST (shaped as for load()) beside the posts already there; its id."""
+        return self.php(_EDITOR + _LOAD, {"posts": [_spec(post)], "clear": False})[0]
+
+    def edit(self, post_id: int, *, modified: str | None = None, **changes) -> None:
+        """Save a post as an editor would: `title`, `content` (HTML), `excerpt`, `slug`,
+        `author` (display name), `category`, `tags`. MODIFIED (site time) defaults to a minute
+        after the newest post's, so an edit is always the newest modification."""
+        if "author" in changes:
+            changes["author"] = _login(changes["author"])
+        self.php(_EDITOR + _EDIT, {"id": post_id, "changes": changes, "modified": modified})
+
+    def touch(self, post_id: int) -> None:
+        """Save a post without changing anything: only its modification time moves."""
+        self.edit(post_id)
+
+    def remove(self, post_id: int) -> None:
+        """Delete a post for good: the REST API and the feed no longer list it."""
+        self.delete(post_id)
+
+    def link(self, post_id: int) -> str:
+        """The post's permalink, as WordPress gives it."""
+        return self.php("$result = get_permalink($data);", post_id)
+
+    # --- what was asked of it -----------------------------------------------------------------
+
+    def record_requests(self) -> None:
+        """From now on PHP's server writes down every request WordPress answers (path, query,
+        User-Agent), for requests(); a must-use plugin of its own."""
+        plugins = self.site / "wp-content" / "mu-plugins"
+        plugins.mkdir(parents=True, exist_ok=True)
+        (plugins / "audiocast-tests-requests.php").write_text(
+            _REQUEST_LOG.replace("LOG", repr(str(self._request_log))), encoding="utf-8"
+        )
+        self.forget_requests()
+
+    def requests(self) -> list[Request]:
+        """The requests WordPress answered since forget_requests(), in order."""
+        if not self._request_log.exists():
+            return []
+        lines = self._request_log.read_text(encoding="utf-8").splitlines()
+        return [Request.of(json.loads(line)) for line in lines]
+
+    def forget_requests(self) -> None:
+        self._request_log.write_text("", encoding="utf-8")
+
+    @property
+    def _request_log(self) -> Path:
+        return self.root / "requests.log"
+
 
 _INSTALL = r"""
 require_once ABSPATH . 'wp-admin/includes/upgrade.php';
@@ -423,6 +494,182 @@ $result = wp_update_post($fields, true);
 if (is_wp_error($result)) {
     throw new Exception($result->get_error_message());
 }
+"""
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request WordPress answered: its path, its query (one value a name) and who asked."""
+
+    path: str
+    query: dict[str, str]
+    user_agent: str
+
+    @classmethod
+    def of(cls, logged: dict) -> Request:
+        parts = urllib.parse.urlsplit(logged["uri"])
+        return cls(parts.path, dict(urllib.parse.parse_qsl(parts.query)), logged["agent"])
+
+
+_shared: WordPress | None = None
+
+
+def shared_wordpress(folders) -> WordPress:
+    """One WordPress for every module of this test process that asks for it (FOLDERS is
+    pytest's tmp_path_factory), started at the first request and stopped when the process
+    ends: the modules that only read posts they load themselves need not pay ~3-10 s each.
+    A module that installs plugins or changes options starts its own instead."""
+    global _shared
+    if _shared is None:
+        site = WordPress(folders.mktemp("wordpress-shared"))
+        site.start()
+        atexit.register(site.stop)
+        _shared = site
+    return _shared
+
+
+def _spec(post: dict) -> dict:
+    """What _LOAD needs of a post shaped as the REST API gives it."""
+    embedded = post.get("_embedded", {})
+    authors = embedded.get("author") or [{"name": AUTHOR}]
+    terms = embedded.get("wp:term") or [[], []]
+    excerpt = post.get("excerpt", {}).get("rendered", "")
+    return {
+        "id": post["id"],
+        "title": html.unescape(post["title"]["rendered"]),
+        "content": post["content"]["rendered"],
+        "excerpt": "" if _is_automatic(excerpt, post["content"]["rendered"]) else _text(excerpt),
+        "password": "for-subscribers" if post["content"].get("protected") else "",
+        "date": post["date"].replace("T", " "),
+        "date_gmt": post["date_gmt"].replace("T", " "),
+        "modified": post["modified"].replace("T", " "),
+        "modified_gmt": post["modified_gmt"].replace("T", " "),
+        "author": _login(html.unescape(authors[0]["name"])),
+        "categories": [html.unescape(t["name"]) for t in terms[0]],
+        "tags": [html.unescape(t["name"]) for t in terms[1]] if len(terms) > 1 else [],
+    }
+
+
+def _login(name: str) -> dict:
+    """A user for the display name NAME: the site's admin is the newsroom (AUTHOR)."""
+    login = "admin" if name == AUTHOR else f"author-{zlib.crc32(name.encode()):08x}"
+    return {"login": login, "name": name}
+
+
+def _is_automatic(excerpt: str, content: str) -> bool:
+    """Whether EXCERPT is WordPress's automatic one: the first 55 words of the paragraphs,
+    then " [&hellip;]" when there are more (as tests/fakes/site.py makes it)."""
+    words = " ".join(_text(p) for p in re.findall(r"<p>(.*?)</p>", content, re.S)).split()
+    said = _text(excerpt).removesuffix("[…]").split()
+    return said == words[:55]
+
+
+def _text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
+
+
+_REQUEST_LOG = r"""<?php
+if (PHP_SAPI === 'cli-server') {
+    $line = ['uri' => $_SERVER['REQUEST_URI'], 'agent' => $_SERVER['HTTP_USER_AGENT'] ?? ''];
+    file_put_contents(LOG, json_encode($line) . "\n", FILE_APPEND | LOCK_EX);
+}
+"""
+
+_EDITOR = r"""
+function audiocast_tests_author($who) {
+    $user = get_user_by('login', $who['login']);
+    if ($user) {
+        return $user->ID;
+    }
+    $id = wp_insert_user([
+        'user_login' => $who['login'], 'user_pass' => wp_generate_password(),
+        'user_email' => $who['login'] . '@example.org', 'role' => 'author',
+        'display_name' => $who['name'], 'nickname' => $who['name'],
+    ]);
+    if (is_wp_error($id)) {
+        throw new Exception($id->get_error_message());
+    }
+    return $id;
+}
+function audiocast_tests_categories($names) {
+    $ids = [];
+    foreach ($names as $name) {
+        $term = term_exists($name, 'category') ?: wp_insert_term($name, 'category');
+        $ids[] = (int) $term['term_id'];
+    }
+    return $ids;
+}
+// an editor's save: the admin may post any HTML (no kses), and no revisions take ids
+wp_set_current_user(get_user_by('login', 'admin')->ID);
+add_filter('wp_revisions_to_keep', '__return_zero');
+global $wpdb;
+"""
+
+_LOAD = r"""
+if ($data['clear']) {
+    foreach ($wpdb->get_col("SELECT ID FROM {$wpdb->posts} WHERE post_type = 'post'") as $id) {
+        wp_delete_post((int) $id, true);
+    }
+}
+$result = [];
+foreach ($data['posts'] as $spec) {
+    $id = wp_insert_post(wp_slash([
+        'import_id' => $spec['id'],
+        'post_title' => $spec['title'],
+        'post_content' => $spec['content'],
+        'post_excerpt' => $spec['excerpt'],
+        'post_password' => $spec['password'],
+        'post_status' => 'publish',
+        'post_type' => 'post',
+        'post_author' => audiocast_tests_author($spec['author']),
+        'post_date' => $spec['date'],
+        'post_date_gmt' => $spec['date_gmt'],
+        'post_category' => audiocast_tests_categories($spec['categories']),
+        'tags_input' => $spec['tags'],
+        'guid' => home_url('/?p=' . $spec['id']),  // as a post begun in the editor has it
+    ]), true);
+    if (is_wp_error($id) || $id !== $spec['id']) {
+        throw new Exception('post ' . $spec['id'] . ' not made with its id');
+    }
+    $wpdb->update($wpdb->posts, [
+        'post_modified' => $spec['modified'], 'post_modified_gmt' => $spec['modified_gmt'],
+    ], ['ID' => $id]);
+    clean_post_cache($id);
+    $result[] = $id;
+}
+"""
+
+_EDIT = r"""
+$fields = ['ID' => $data['id']];
+foreach ($data['changes'] as $key => $value) {
+    if ($key === 'author') {
+        $fields['post_author'] = audiocast_tests_author($value);
+    } elseif ($key === 'category') {
+        $fields['post_category'] = audiocast_tests_categories([$value]);
+    } elseif ($key === 'tags') {
+        $fields['tags_input'] = $value;
+    } elseif ($key === 'slug') {
+        $fields['post_name'] = $value;
+    } else {
+        $fields['post_' . $key] = $value;
+    }
+}
+$saved = wp_update_post(wp_slash($fields), true);
+if (is_wp_error($saved)) {
+    throw new Exception($saved->get_error_message());
+}
+$modified = $data['modified'];
+if (!$modified) {
+    $newest = $wpdb->get_var(
+        "SELECT MAX(post_modified) FROM {$wpdb->posts} WHERE post_type = 'post'"
+        . " AND post_status = 'publish'"
+    );
+    $modified = date('Y-m-d H:i:s', strtotime($newest . ' UTC') + 60);
+}
+$wpdb->update($wpdb->posts, [
+    'post_modified' => $modified, 'post_modified_gmt' => get_gmt_from_date($modified),
+], ['ID' => $data['id']]);
+clean_post_cache($data['id']);
 """
 
 

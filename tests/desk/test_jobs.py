@@ -1,6 +1,6 @@
 """The desk's jobs (audiocast/desk/jobs.py) with real parts: a real site folder, real
 episodes, huey's real consumer in a thread, the store's real lock, a process killed half-way
-through a job, and a local stand-in WordPress for sync."""
+through a job, and a real WordPress (Debian's, tests/wordpress_site.py) for sync."""
 
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ from audiocast.speech.registry import EngineSet
 from audiocast.state import STATE_FILE, SyncState
 from audiocast.sync import SyncLock, SyncLocked, sync_once
 from tests.conftest import ARTICLES
-from tests.fakes.site import FakeSite, make_post
+from tests.fakes.site import make_post
+from tests.wordpress_site import missing_packages, shared_wordpress
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTE_TITLE = "Кремль пригласил Зеленского в Москву"  # plain-note.txt
@@ -289,22 +290,26 @@ def test_a_job_cut_off_by_a_killed_desk_runs_again_on_the_next_start(tmp_path):
     assert RESTARTED_MESSAGE not in job.message  # said while it ran again; done now
 
 
-def test_sync_and_build_jobs_against_a_local_wordpress(tmp_path):
+def test_sync_and_build_jobs_against_a_local_wordpress(tmp_path_factory, tmp_path):
+    """Against the process's real WordPress (skipped only when its Debian packages are absent;
+    `.ci/setup --test` installs them)."""
+    if missing_packages():
+        pytest.skip(missing_packages())
+    site = shared_wordpress(tmp_path_factory)
     baku = timezone(timedelta(hours=4))
-    post = make_post(130100, "Стороны встретились в Баку", ["Переговоры прошли в Баку."],
-                     published=datetime(2026, 1, 28, 10, tzinfo=baku))  # fmt: skip
-    with FakeSite([post]) as site:
-        source = SiteSource("minval", "wordpress", site.url)
-        settings = dataclasses.replace(write_site(tmp_path), sources=(source,), workers=1)
-        with running(settings) as runner:
-            sync_id = runner.jobs.enqueue("sync", {}, "anna")
-            synced = wait_for(runner.jobs, sync_id, DONE, FAILED)
-            (article,) = _sync_records(settings)
-            # re-voiced by its identity in sync's records: from the article kept in the store
-            voice_id = runner.jobs.enqueue("voice", voice({"identity": article.identity}), "rita")
-            build_id = runner.jobs.enqueue("build", {}, "vera")
-            revoiced = wait_for(runner.jobs, voice_id, DONE, FAILED)
-            built = wait_for(runner.jobs, build_id, DONE, FAILED)
+    site.load([make_post(130100, "Стороны встретились в Баку", ["Переговоры прошли в Баку."],
+                         published=datetime(2026, 1, 28, 10, tzinfo=baku))])  # fmt: skip
+    source = SiteSource("minval", "wordpress", site.url)
+    settings = dataclasses.replace(write_site(tmp_path), sources=(source,), workers=1)
+    with running(settings) as runner:
+        sync_id = runner.jobs.enqueue("sync", {}, "anna")
+        synced = wait_for(runner.jobs, sync_id, DONE, FAILED)
+        (article,) = _sync_records(settings)
+        # re-voiced by its identity in sync's records: from the article kept in the store
+        voice_id = runner.jobs.enqueue("voice", voice({"identity": article.identity}), "rita")
+        build_id = runner.jobs.enqueue("build", {}, "vera")
+        revoiced = wait_for(runner.jobs, voice_id, DONE, FAILED)
+        built = wait_for(runner.jobs, build_id, DONE, FAILED)
     assert synced.state == DONE and synced.message.startswith("сделано 1, с ошибкой 0"), synced
     assert synced.done == synced.total == 1
     assert "; сайт: записано " in synced.message  # public/ rebuilt after it

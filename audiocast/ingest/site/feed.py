@@ -27,7 +27,12 @@ from audiocast.ingest.common import (
     finish_article,
     paragraphs_from_text,
 )
-from audiocast.ingest.site.fragment import blocks_from_html, excerpt_text, plain_text
+from audiocast.ingest.site.fragment import (
+    blocks_from_html,
+    editors_lead,
+    excerpt_text,
+    plain_text,
+)
 from audiocast.ingest.site.listing import (
     ITEM_ERRORS,
     SiteArticle,
@@ -154,19 +159,27 @@ def _fields(entry, site_id: str) -> ArticleFields:
         tags=terms[1:],
         url=link,
         site_id=site_id,
-        lead=_lead(entry),
+        lead=editors_lead(_lead(entry), _content_html(entry), content),
     )
 
 
 def _full_content(entry):
     """The item's full text as blocks: the first HTML (else plain text) content."""
-    contents = entry.get("content") or []
-    for item in contents:
-        if any(kind in (item.get("type") or "") for kind in _HTML_TYPES):
-            return blocks_from_html(item.get("value") or "")
-    for item in contents:
+    html = _content_html(entry)
+    if html:
+        return blocks_from_html(html)
+    for item in entry.get("content") or []:
         return paragraphs_from_text(item.get("value") or "")
     return None
+
+
+def _content_html(entry) -> str:
+    """The item's first HTML content as it is ('' when it has none): what WordPress made an
+    automatic excerpt from, for editors_lead."""
+    for item in entry.get("content") or []:
+        if any(kind in (item.get("type") or "") for kind in _HTML_TYPES):
+            return item.get("value") or ""
+    return ""
 
 
 def _lead(entry) -> str:
