@@ -1,6 +1,8 @@
-"""A WordPress site on 127.0.0.1 for tests: the REST API's post listing and the RSS feed,
-served from a list of post dicts that a test changes between requests, plus the ways a real
-site fails.
+"""A stand-in WordPress on 127.0.0.1, for what a real one (tests/wordpress_site.py, which the
+ordinary sync and ingest tests use) cannot be made to show: the ways a site fails (time-outs,
+5xx, huge or endless answers, dropped connections, redirects), pages shifting under a read,
+no totals, WordPress before 5.7. The REST API's post listing and the RSS feed, served from a
+list of post dicts that a test changes between requests.
 
     with FakeSite(load_posts()) as site:          # the three posts of tests/fixtures/site
         source = SiteSource("minval", "wordpress", site.url)
