@@ -413,6 +413,10 @@ class WordPress:
         lines = self._request_log.read_text(encoding="utf-8").splitlines()
         return [Request.of(json.loads(line)) for line in lines]
 
+    def listings(self) -> list[Request]:
+        """The requests of the post listing (/wp-json/wp/v2/posts) since forget_requests()."""
+        return [r for r in self.requests() if r.path == "/wp-json/wp/v2/posts"]
+
     def forget_requests(self) -> None:
         self._request_log.write_text("", encoding="utf-8")
 
@@ -423,6 +427,10 @@ class WordPress:
 
 _INSTALL = r"""
 require_once ABSPATH . 'wp-admin/includes/upgrade.php';
+// as wp-admin/install.php does: the language loaded first, so that the defaults the install
+// writes (the date format, «Без рубрики», the sample page) are the language's own
+load_default_textdomain($data['language']);
+$GLOBALS['wp_locale'] = new WP_Locale();
 $installed = wp_install(
     'Minval', 'admin', 'admin@example.org', true, '', 'password-for-tests', $data['language']
 );

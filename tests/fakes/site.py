@@ -28,7 +28,9 @@ Served:
   gives them to WordPress (which has no tie-breaker); by default the id breaks ties.
   `modified_filters=False`: `modified_before`/`modified_after` are ignored, as before
   WordPress 5.7 (an unknown parameter is ignored, not refused).
+- `_embed` with a list of links (`_embed=author`) embeds those only, as WordPress 5.4+ does.
 - GET /wp-json/wp/v2/posts/<id>: one post, or 404 `rest_post_invalid_id`.
+- GET /wp-json/wp/v2/categories and /tags: the posts' terms (`include`, `_fields`).
 - GET /feed/: RSS 2.0 as WordPress writes it (dc:creator, categories then tags as
   <category>, guid `?p=<id>`, description, content:encoded), newest published first;
   tests/fixtures/site/feed.xml is this feed for the fixture posts.
@@ -67,6 +69,7 @@ from pathlib import Path
 SITE = "https://minval.az"  # the real site: links and GUIDs point there, as in the fixtures
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "site"
 POSTS_PATH = "/wp-json/wp/v2/posts"
+TERM_PATHS = {"/wp-json/wp/v2/categories": "category", "/wp-json/wp/v2/tags": "post_tag"}
 
 
 # --- posts ------------------------------------------------------------------------------------
@@ -362,6 +365,12 @@ class FakeSite:
 
     # answers
 
+    @property
+    def listings(self) -> list[Hit]:
+        """The requests of the post listing (GET /wp-json/wp/v2/posts), without the term and
+        by-id requests a read makes after it."""
+        return [hit for hit in self.requests if hit.path == POSTS_PATH]
+
     def answer(self, path: str, query: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
         with self._lock:
             posts = copy.deepcopy(self.posts)
@@ -380,6 +389,8 @@ class FakeSite:
             return status, headers, body
         if path.startswith(POSTS_PATH + "/"):
             return _single(posts, path.rsplit("/", 1)[1], query)
+        if path in TERM_PATHS:
+            return _terms(posts, TERM_PATHS[path], query)
         if path in ("/feed", "/feed/"):
             body = rss_feed(posts).encode()
             return 200, {"Content-Type": "application/rss+xml; charset=UTF-8"}, body
@@ -489,10 +500,32 @@ def _single(posts: list[dict], post_id: str, query: dict[str, str]):
 def _shaped(post: dict, query: dict[str, str]) -> dict:
     if "_embed" not in query:
         post = {k: v for k, v in post.items() if k != "_embedded"}
+    elif query["_embed"] not in ("", "1", "true"):  # `_embed=author,wp:term`: those links only
+        rels = set(query["_embed"].split(","))
+        embedded = {k: v for k, v in post.get("_embedded", {}).items() if k in rels}
+        post = {**post, "_embedded": embedded}
     if "_fields" in query:
         wanted = set(query["_fields"].split(","))
         post = {k: v for k, v in post.items() if k in wanted}
     return post
+
+
+def _terms(posts: list[dict], taxonomy: str, query: dict[str, str]):
+    """GET /wp/v2/categories or /tags: the terms of TAXONOMY the posts have, `include` (ids)
+    and `_fields` honoured, ordered by name as WordPress orders them."""
+    found: dict[int, dict] = {}
+    for post in posts:
+        for group in post.get("_embedded", {}).get("wp:term", []):
+            found.update({t["id"]: t for t in group if t["taxonomy"] == taxonomy})
+    if query.get("include"):
+        wanted = {int(i) for i in query["include"].split(",") if i.isdigit()}
+        found = {i: t for i, t in found.items() if i in wanted}
+    terms = sorted(found.values(), key=lambda t: t["name"])
+    if "_fields" in query:
+        keys = set(query["_fields"].split(","))
+        terms = [{k: v for k, v in t.items() if k in keys} for t in terms]
+    body = json.dumps(terms, ensure_ascii=False).encode()
+    return 200, {"Content-Type": "application/json; charset=UTF-8"}, body
 
 
 def _wp_error(status: int, code: str, message: str) -> tuple[int, dict[str, str], bytes]:

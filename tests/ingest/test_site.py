@@ -72,10 +72,10 @@ def read(source, settings, waits):
 def test_wordpress_posts_are_read_page_by_page_newest_modification_first(site, settings, waits):
     listing = read(wordpress(site, per_page=2), settings, waits)
 
-    first, second = site.requests()
+    first, second = site.listings()
     assert first.path == second.path == "/wp-json/wp/v2/posts"
     assert first.query == {
-        "_embed": "1", "per_page": "2", "orderby": "modified", "order": "desc",
+        "_embed": "author", "per_page": "2", "orderby": "modified", "order": "desc",
     }  # fmt: skip
     # the next page starts where the first ended (Qarabağ, modified 18:37 site time): at or
     # before that second, less what was read of it; not by page number
@@ -83,6 +83,10 @@ def test_wordpress_posts_are_read_page_by_page_newest_modification_first(site, s
         "modified_before": "2026-01-28T18:37:01", "exclude": str(QARABAG),
     }  # fmt: skip
     assert first.user_agent == f"audiocast/{__version__}"
+    # the terms' names asked once for the whole listing, by id (not embedded in every post)
+    terms = [r for r in site.requests() if r.path != "/wp-json/wp/v2/posts"]
+    assert sorted(r.path for r in terms) == ["/wp-json/wp/v2/categories", "/wp-json/wp/v2/tags"]
+    assert all(r.query["_fields"] == "id,name" and r.query["include"] for r in terms)
     assert [item.article.title for item in listing.articles] == [
         "Ильхам Алиев подписал важное соглашение с Грузией",
         "Исторический матч для «Карабаха» в Лиге чемпионов",
@@ -143,7 +147,7 @@ def test_short_news_posts_keep_their_category_tags_and_automatic_excerpt(site, s
 
 def test_reading_stops_at_max_pages_and_says_the_listing_is_a_window(site, settings, waits):
     listing = read(wordpress(site, per_page=1, max_pages=2), settings, waits)
-    assert len(site.requests()) == 2
+    assert len(site.listings()) == 2
     assert sorted(by_id(listing)) == [QARABAG, ALIYEV]
     assert not listing.complete
     assert listing.oldest_modified == datetime(2026, 1, 28, 14, 37, tzinfo=UTC)

@@ -54,8 +54,8 @@ def read(source, settings, waits):
 def test_an_empty_page_ends_the_listing_when_totals_are_missing(settings, waits):
     with FakeSite(load_posts(), send_totals=False) as site:
         listing = read(wordpress(site, per_page=3), settings, waits)
-    assert len(site.requests) == 2  # a full page, then an empty one past it
-    assert "modified_before" in site.requests[1].query
+    assert len(site.listings) == 2  # a full page, then an empty one past it
+    assert "modified_before" in site.listings[1].query
     assert len(listing.articles) == 3 and listing.complete
 
 
@@ -66,12 +66,12 @@ def test_a_post_edited_while_pages_are_read_comes_first_in_the_next_read(site, s
     does not take it for deleted) and comes first in the next read."""
 
     def edit_once(hit):
-        if len(site.requests) == 1:
+        if len(site.listings) == 1:
             site.edit(BAKU_KIEV, title="Баку и Киев переходят к делу: обновлено")
 
     site.on_request = edit_once
     listing = read(wordpress(site, per_page=1), settings, waits)
-    assert len(site.requests) == 2  # page 2 says nothing is left below it (X-WP-Total)
+    assert len(site.listings) == 2  # page 2 says nothing is left below it (X-WP-Total)
     assert [int(i.article.site_id.split(":")[1]) for i in listing.articles] == [ALIYEV, QARABAG]
     assert listing.complete and listing.gaps == []
     assert still_published(wordpress(site), [f"minval:{BAKU_KIEV}"]) == {f"minval:{BAKU_KIEV}"}
@@ -86,7 +86,7 @@ def test_a_post_deleted_while_pages_are_read_takes_no_other_post_with_it(site, s
     already read: it was on no page. Pages that start where the last ended do not move."""
 
     def delete_once(hit):
-        if len(site.requests) == 1:
+        if len(site.listings) == 1:
             site.remove(ALIYEV)  # the post of page 1
 
     site.on_request = delete_once
@@ -105,7 +105,7 @@ def test_a_listing_edited_between_every_two_pages_lists_each_post_once(site, set
 
     site.on_request = touch_the_oldest
     listing = read(wordpress(site, per_page=1), settings, waits)
-    assert len(site.requests) <= 3
+    assert len(site.listings) <= 3
     ids = [item.article.site_id for item in listing.articles]
     assert len(ids) == len(set(ids)) >= 1
     assert listing.complete and listing.gaps == []
@@ -238,7 +238,7 @@ def test_passing_failures_are_retried_and_retry_after_is_honoured(settings, wait
         site.script(503, 429, "drop")
         listing = read(wordpress(site, attempts=4), settings, waits)
     assert len(listing.articles) == 3
-    assert [h.action for h in site.requests] == [503, 429, "drop", "ok"]
+    assert [h.action for h in site.listings] == [503, 429, "drop", "ok"]
     assert waits[0] >= 3 and waits[1] >= 3  # the site asked for 3 s
     assert waits[2] <= 2.0  # no Retry-After on a dropped connection: backoff with jitter
 

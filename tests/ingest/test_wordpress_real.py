@@ -270,8 +270,8 @@ def test_hundreds_of_posts_in_one_second_in_a_new_order_every_request(settings):
         listing = read_source(source, settings)
     assert len(listing.articles) == len(set(listed_ids(listing))) == 231
     assert listing.complete and not listing.gaps
-    assert len(site.requests) == 12  # one a page: 231 posts, 20 a page
-    assert max(len(h.query.get("exclude", "").split(",")) for h in site.requests) == 220
+    assert len(site.listings) == 12  # one a page: 231 posts, 20 a page
+    assert max(len(h.query.get("exclude", "").split(",")) for h in site.listings) == 220
 
 
 def test_a_wordpress_before_5_7_is_read_by_exclusion(settings, monkeypatch):
@@ -281,7 +281,7 @@ def test_a_wordpress_before_5_7_is_read_by_exclusion(settings, monkeypatch):
         listing = read_source(SiteSource("minval", "wordpress", site.url, per_page=2), settings)
         assert sorted(listed_ids(listing)) == sorted([139999, *range(140000, 140009)])
         assert listing.complete and not listing.gaps
-        assert site.requests[-1].query.get("exclude", "").count(",") >= 7
+        assert site.listings[-1].query.get("exclude", "").count(",") >= 7
 
         monkeypatch.setattr(wordpress, "MAX_EXCLUDED", 4)  # beyond it the listing stops, saying so
         listing = read_source(SiteSource("minval", "wordpress", site.url, per_page=2), settings)

@@ -1,7 +1,8 @@
-"""A WordPress site through its REST API: GET /wp-json/wp/v2/posts?_embed=1, newest
+"""A WordPress site through its REST API: GET /wp-json/wp/v2/posts?_embed=author, newest
 modification first. Fields as in WordPress's post schema
-(https://developer.wordpress.org/rest-api/reference/posts/); `_embed` adds the author's and the
-terms' names, so one request a page is enough.
+(https://developer.wordpress.org/rest-api/reference/posts/); `_embed=author` adds the author's
+name, and the categories' and tags' names are asked by id once for the whole listing
+(wordpress_terms.py: embedding them made every page four times slower).
 
 How the listing is paged, and why. WordPress sorts `orderby=modified` on the `post_modified`
 column alone, with no tie-breaker, and MariaDB returns equal times in any order, a different one
@@ -73,6 +74,7 @@ from audiocast.ingest.site.listing import (
     problem_line,
 )
 from audiocast.ingest.site.transport import Answer, SiteClient
+from audiocast.ingest.site.wordpress_terms import embeds_terms, term_names
 from audiocast.model import SITE_ID_PREFIX
 
 POSTS_PATH = "/wp-json/wp/v2/posts"
@@ -83,6 +85,8 @@ MAX_PER_PAGE = 100  # WordPress refuses more (rest_invalid_param)
 # ids in one `exclude`: at 6–8 digits and "%2C" each, about 5 KB of URL, under the 8 KB request
 # line that Apache (LimitRequestLine 8190) and nginx (large_client_header_buffers 8k) take
 MAX_EXCLUDED = 500
+
+TermNames = dict[str, dict[int, str]]  # "categories"/"tags" → term id → name
 
 
 def posts_url(source: SiteSource) -> str:
@@ -96,8 +100,9 @@ def read_wordpress(source: SiteSource, settings: Settings, client: SiteClient) -
     read.run()
     # a listing with a gap did not reach every post, whatever its last page said
     listing = SourceListing(source.name, complete=read.complete and not read.gaps, gaps=read.gaps)
+    names = term_names(read.posts, lambda route, query: _get_list(source, client, route, query))
     for post in read.posts:
-        _add_post(listing, post, source, settings)
+        _add_post(listing, post, source, settings, names)
     if read.unjudged_until is not None:
         # posts of a second that was not read whole: none at or before it is judged removed
         listing.oldest_modified = read.unjudged_until + timedelta(seconds=1)
@@ -132,7 +137,7 @@ class _ListingRead:
                     f"at {MAX_EXCLUDED} posts; older posts were not read"
                 )
                 return
-            params = {"_embed": "1", "per_page": str(per_page), "orderby": "modified",
+            params = {"_embed": "author", "per_page": str(per_page), "orderby": "modified",
                       "order": "desc", **_statuses(self.client), **self._bounds()}  # fmt: skip
             found, total = _page(self.source, self.client, params)
             skipping, self._skip_ties = self._skip_ties, False
@@ -270,6 +275,12 @@ def _statuses(client: SiteClient) -> dict[str, str]:
     return {"status": f"publish,{SCHEDULED}"} if client.authenticated else {}
 
 
+def _get_list(source: SiteSource, client: SiteClient, route: str, query: dict) -> list:
+    """The JSON list the site's ROUTE (/wp-json/…) answers to QUERY; SourceError if none."""
+    answer = client.get(source.url.rstrip("/") + route, query, accept="application/json")
+    return _json_list(source, answer, _json_or_none(answer), client.authenticated)
+
+
 def _page(source: SiteSource, client: SiteClient, params: dict) -> tuple[list, int | None]:
     """One page of posts and X-WP-Total (posts matching the query, this page's included)."""
     answer = client.get(posts_url(source), params, accept="application/json")
@@ -333,15 +344,18 @@ def _wordpress_error(answer: Answer, value) -> str:
     return status
 
 
-def _add_post(listing: SourceListing, post, source: SiteSource, settings: Settings) -> None:
-    """One post into the listing, or one problem line naming it; never an exception."""
+def _add_post(
+    listing: SourceListing, post, source: SiteSource, settings: Settings, names: TermNames
+) -> None:
+    """One post into the listing, or one problem line naming it; never an exception. NAMES:
+    its terms' names by id (wordpress_terms.term_names)."""
     name = f"post {post.get('id', '?')}" if isinstance(post, dict) else "a post"
     try:
         if not isinstance(post, dict) or not str(post.get("id", "")).strip():
             raise ValueError("not a post object with an id")
         site_id = f"{source.name}:{post['id']}"
         listing.identities.add(SITE_ID_PREFIX + site_id)
-        fields, modified = _fields(post, source, settings, site_id)
+        fields, modified = _fields(post, source, settings, site_id, names)
         _note_modified(listing, modified)
         article = finish_article(fields, settings, fallback_time=None)
     except ITEM_ERRORS as exc:
@@ -366,7 +380,7 @@ def _excluded_by_meta(post: dict) -> bool:
 
 
 def _fields(
-    post: dict, source: SiteSource, settings: Settings, site_id: str
+    post: dict, source: SiteSource, settings: Settings, site_id: str, names: TermNames
 ) -> tuple[ArticleFields, datetime | None]:
     content = post.get("content")
     if isinstance(content, dict) and content.get("protected"):
@@ -377,14 +391,15 @@ def _fields(
     if isinstance(published, datetime) and published.tzinfo is not None:
         published = in_site_zone(published, settings)
     body = blocks_from_html(_rendered(content))
+    categories, tags = _terms(post, embedded, names)
     fields = ArticleFields(
         source=link or f"{posts_url(source)}/{post['id']}",
         title=plain_text(_rendered(post.get("title"))),
         body=body,
         published=published,
         author=_author(embedded),
-        category=next(iter(_term_names(embedded, "category")), ""),
-        tags=_term_names(embedded, "post_tag"),
+        category=next(iter(categories), ""),
+        tags=tags,
         url=link,
         site_id=site_id,
         language=str(post.get("lang") or ""),  # Polylang and WPML add it; else detected
@@ -404,6 +419,23 @@ def _author(embedded: dict) -> str:
     authors = embedded.get("author") or []
     first = authors[0] if authors and isinstance(authors[0], dict) else {}
     return str(first.get("name") or "")
+
+
+def _terms(post: dict, embedded: dict, names: TermNames) -> tuple[list[str], list[str]]:
+    """The post's category names and tag names, in WordPress's order: embedded when they came
+    so, else its ids' names."""
+    if embeds_terms(post):
+        return _term_names(embedded, "category"), _term_names(embedded, "post_tag")
+    return _named(post.get("categories"), names["categories"]), _named(
+        post.get("tags"), names["tags"]
+    )
+
+
+def _named(ids, names: dict[int, str]) -> list[str]:
+    if not isinstance(ids, list):
+        return []
+    found = (plain_text(names.get(i, "")) for i in ids if isinstance(i, int))  # HTML-escaped
+    return [name for name in found if name]
 
 
 def _term_names(embedded: dict, taxonomy: str) -> list[str]:
