@@ -30,14 +30,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from audiocast.config import Settings
 from audiocast.episode import identity as episode_identity
 from audiocast.errors import AudiocastError, SourceError
 from audiocast.ingest.site import SiteArticle, read_source, still_published
 from audiocast.model import SITE_ID_PREFIX, Article
-from audiocast.pipeline import Pipeline
 from audiocast.speech.engine import max_in_flight
 from audiocast.speech.registry import EngineSet
 from audiocast.speech.voices import find_voice, load_voices
@@ -50,6 +49,9 @@ from audiocast.state import (
     OutcomeStatus,
     SyncState,
 )
+
+if TYPE_CHECKING:  # imported where an episode is made: a sync with nothing new starts sooner
+    from audiocast.pipeline import Pipeline
 
 LOCK_FILE = ".audiocast-sync.lock"
 
@@ -268,6 +270,8 @@ def _remove_episode(episodes_dir: Path, episode_id: str) -> None:
 def _make_all(settings, state, pending, report, workers, stop, on_progress, engines) -> None:
     workers = _worker_count(settings, workers, pending)
     if workers == 1 or len(pending) <= 1:
+        from audiocast.pipeline import Pipeline  # ~0.25 s of imports, only when needed
+
         pipeline = Pipeline(settings, engines)
         for item in pending:
             if stop.set:
@@ -305,6 +309,8 @@ def _make_all(settings, state, pending, report, workers, stop, on_progress, engi
 def _make_editions(settings: Settings, report: SyncReport, engines) -> None:
     """Each configured edition again, from the episodes now in the store (its GUID is the
     edition's and the day's: a second sync the same day replaces it in place)."""
+    from audiocast.pipeline import Pipeline
+
     pipeline = Pipeline(settings, engines)
     for edition in settings.editions:
         start = time.perf_counter()
@@ -371,6 +377,8 @@ _worker_pipeline: Pipeline | None = None  # one per worker process, made by its 
 def _worker_start(settings: Settings, encoders: int) -> None:
     global _worker_pipeline
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    from audiocast.pipeline import Pipeline
+
     _worker_pipeline = Pipeline(settings, encoders=encoders)
 
 
