@@ -15,6 +15,7 @@ from audiocast.config import Settings, load_settings
 from audiocast.pipeline import EpisodeResult, Pipeline
 from audiocast.speech.espeak import EspeakEngine
 from audiocast.speech.registry import EngineSet
+from tests.wordpress_site import WordPress, missing_packages, shared_wordpress
 
 # This machine (and so CI) sets PYTHONDONTWRITEBYTECODE: every test process, each xdist worker
 # and each `python -m audiocast` a test starts, would then compile the package and rewrite the
@@ -111,6 +112,17 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--autoplay-policy=no-user-gesture-required", "--mute-audio",
 ]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def wordpress_site(tmp_path_factory) -> WordPress:
+    """The test process's real WordPress (tests/wordpress_site.py: one for every module that
+    only loads posts of its own); skipped only when its Debian packages are absent
+    (`.ci/setup --test` installs them)."""
+    reason = missing_packages()
+    if reason:
+        pytest.skip(reason)
+    return shared_wordpress(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

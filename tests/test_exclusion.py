@@ -23,7 +23,7 @@ from audiocast.state import STATE_FILE, ExcludedBy, SyncState, read_exclusions
 from audiocast.sync import sync_once
 from tests.conftest import ARTICLES, CountingEspeak
 from tests.fakes.site import make_post
-from tests.wordpress_site import WordPress, missing_packages, shared_wordpress
+from tests.wordpress_site import WordPress
 
 BAKU = timezone(timedelta(hours=4))
 POSTS = [  # short, so that the whole test voices a dozen sentences
@@ -32,16 +32,6 @@ POSTS = [  # short, so that the whole test voices a dozen sentences
     (140003, "Парламент принял бюджет", ["Бюджет принят во втором чтении."]),
 ]
 EXCLUDED_TITLE = "Рекламная статья о курорте"
-
-
-@pytest.fixture(scope="module")
-def wordpress_site(tmp_path_factory) -> WordPress:
-    """The process's real WordPress; skipped only when its Debian packages are absent
-    (`.ci/setup --test` installs them)."""
-    reason = missing_packages()
-    if reason:
-        pytest.skip(reason)
-    return shared_wordpress(tmp_path_factory)
 
 
 @pytest.fixture

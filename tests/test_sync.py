@@ -27,20 +27,10 @@ from audiocast.state import SyncState
 from audiocast.sync import STATE_FILE, SyncLock, SyncLocked, sync_once
 from tests.conftest import CountingEspeak
 from tests.fakes.site import load_posts, make_post, unused_url
-from tests.wordpress_site import WordPress, missing_packages, shared_wordpress
+from tests.wordpress_site import WordPress
 
 BAKU_KIEV = 124123  # the seed article's post id in tests/fixtures/site/posts.json
 POSTS = {post["id"]: post for post in load_posts()}  # what the site holds at each test's start
-
-
-@pytest.fixture(scope="module")
-def wordpress_site(tmp_path_factory) -> WordPress:
-    """The process's real WordPress; skipped only when its Debian packages are absent
-    (`.ci/setup --test` installs them)."""
-    reason = missing_packages()
-    if reason:
-        pytest.skip(reason)
-    return shared_wordpress(tmp_path_factory)
 
 
 @pytest.fixture

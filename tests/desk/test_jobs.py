@@ -40,7 +40,6 @@ from audiocast.state import STATE_FILE, SyncState
 from audiocast.sync import SyncLock, SyncLocked, sync_once
 from tests.conftest import ARTICLES
 from tests.fakes.site import make_post
-from tests.wordpress_site import missing_packages, shared_wordpress
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTE_TITLE = "Кремль пригласил Зеленского в Москву"  # plain-note.txt
@@ -290,12 +289,9 @@ def test_a_job_cut_off_by_a_killed_desk_runs_again_on_the_next_start(tmp_path):
     assert RESTARTED_MESSAGE not in job.message  # said while it ran again; done now
 
 
-def test_sync_and_build_jobs_against_a_local_wordpress(tmp_path_factory, tmp_path):
-    """Against the process's real WordPress (skipped only when its Debian packages are absent;
-    `.ci/setup --test` installs them)."""
-    if missing_packages():
-        pytest.skip(missing_packages())
-    site = shared_wordpress(tmp_path_factory)
+def test_sync_and_build_jobs_against_a_local_wordpress(wordpress_site, tmp_path):
+    """Against the process's real WordPress (tests/conftest.py's wordpress_site)."""
+    site = wordpress_site
     baku = timezone(timedelta(hours=4))
     site.load([make_post(130100, "Стороны встретились в Баку", ["Переговоры прошли в Баку."],
                          published=datetime(2026, 1, 28, 10, tzinfo=baku))])  # fmt: skip

@@ -11,8 +11,6 @@ should."""
 
 from __future__ import annotations
 
-import io
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,12 +20,12 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.desk.conftest import DeskSite, serving_site
 from tests.desk.test_browser import NO_SIDEWAYS_SCROLL, PHONE, sign_in_with_the_keyboard
+from tests.screenshots import screenshot_folder
+from tests.screenshots import shoot as take_screenshot
 
-ROOT = Path(__file__).resolve().parents[2]
 DESKTOP = {"width": 1280, "height": 860}
 TALL = {"width": 1280, "height": 1440}  # a page whose point is below the first screenful
 MAX_BYTES = 120_000  # each committed image: the repository stays light
-COLOURS = 128  # a palette PNG: text and the site's few colours need no more
 NEWS_TITLE = "Азербайджанская продукция"  # its title in sync's records
 
 
@@ -39,13 +37,8 @@ def site(tmp_path_factory) -> Iterator[DeskSite]:
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
-    """Where the images go: the folder AUDIOCAST_SCREENSHOTS names, else a temporary one."""
-    named = os.environ.get("AUDIOCAST_SCREENSHOTS", "").strip()
-    if not named:
-        return tmp_path_factory.mktemp("screenshots")
-    path = Path(named) if Path(named).is_absolute() else ROOT / named
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """Where the images go (tests/screenshots.py)."""
+    return screenshot_folder(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
@@ -71,23 +64,8 @@ def open_page(context: BrowserContext, url: str) -> tuple[Page, list[str]]:
 
 
 def shoot(page: Page, folder: Path, name: str) -> Image.Image:
-    """The viewport as a small palette PNG in FOLDER/NAME.png; the image as it was saved."""
-    page.evaluate("document.activeElement && document.activeElement.blur()")  # no focus ring
-    raw = page.screenshot(animations="disabled", caret="hide")
-    with Image.open(io.BytesIO(raw)) as shot:
-        small = shot.convert("RGB").quantize(COLOURS, method=Image.Quantize.MEDIANCUT)
-    path = folder / f"{name}.png"
-    small.save(path, format="PNG", optimize=True)
-    with Image.open(path) as saved:
-        saved.load()
-    viewport = page.viewport_size
-    assert viewport, "no viewport"
-    assert (saved.format, saved.mode) == ("PNG", "P"), (saved.format, saved.mode)
-    assert saved.size == (viewport["width"], viewport["height"]), (saved.size, viewport)
-    assert path.stat().st_size < MAX_BYTES, (name, path.stat().st_size)
-    colours = saved.convert("RGB").getcolors(maxcolors=COLOURS)
-    assert colours and len(colours) >= 16, f"{name}: an almost blank image"
-    return saved
+    """The viewport as FOLDER/NAME.png, checked (tests/screenshots.py)."""
+    return take_screenshot(page, folder, name, MAX_BYTES)
 
 
 def test_the_articles_list(editor, site, folder):

@@ -18,29 +18,18 @@ from audiocast.ingest.site import read_source, still_published
 from audiocast.model import BlockKind
 from tests.conftest import ARTICLES, SEED
 from tests.fakes.site import content_html, load_posts, make_post
-from tests.wordpress_site import WordPress, missing_packages, shared_wordpress
+from tests.wordpress_site import WordPress
 
 BAKU = timezone(timedelta(hours=4))
 BAKU_KIEV, ALIYEV, QARABAG = 124123, 130010, 130008
 
 
-@pytest.fixture(scope="module")
-def wordpress_site(tmp_path_factory) -> WordPress:
-    """The process's real WordPress, writing down what it is asked; skipped only when its
-    Debian packages are absent (`.ci/setup --test` installs them)."""
-    reason = missing_packages()
-    if reason:
-        pytest.skip(reason)
-    site = shared_wordpress(tmp_path_factory)
-    site.record_requests()
-    return site
-
-
 @pytest.fixture
 def site(wordpress_site: WordPress) -> WordPress:
-    """The three fixture posts and no others, and no request yet."""
+    """The three fixture posts and no others, and no request yet (from here on, each is
+    written down)."""
     wordpress_site.load(load_posts())
-    wordpress_site.forget_requests()
+    wordpress_site.record_requests()
     return wordpress_site
 
 
