@@ -274,6 +274,13 @@ def test_a_voiced_post_has_the_button_and_the_player(
     assert content.index("audiocast-button") < content.index("Правительство утвердило бюджет")
     assert f"<script src='{podcast_host.url}static/player.js' id='audiocast-player-js'>" in page
     assert re.search(rf"<link[^>]*href='{re.escape(podcast_host.url)}static/player.css'", page)
+    # the plugin's own layout of the buttons (and the lists), served by WordPress
+    own = re.search(
+        r"<link[^>]*href='([^']*/plugins/audiocast/assets/audiocast\.css\?ver=[^']+)'", page
+    )
+    assert own, "no audiocast.css"
+    status, css = Browser(plugin_site.url).get(urllib.parse.urlsplit(html.unescape(own[1])).path)
+    assert status == 200 and ".audiocast-listen" in css
 
 
 def test_the_button_follows_the_place_and_category_settings(
@@ -302,7 +309,7 @@ def test_a_post_without_an_episode_gets_nothing(plugin_site, sample_posts, confi
     status, page = Browser(plugin_site.url).get(page_path(plugin_site, sample_posts["silent"]))
     assert status == 200 and "Эту статью ещё не озвучили" in page
     assert "data-audiocast-play" not in page and "player.js" not in page
-    assert "player.css" not in page
+    assert "player.css" not in page and "audiocast.css" not in page
 
 
 def test_an_episode_title_with_a_script_tag_is_text(plugin_site, sample_posts, configured):

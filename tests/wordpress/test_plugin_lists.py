@@ -211,6 +211,23 @@ def test_an_unknown_show_says_so_in_one_line(lists):
     assert page.count("audiocast-lists-notice") == 1 and "audiocast-episode-list" not in page
 
 
+def test_chromium_lays_the_podcast_list_out_with_the_plugins_style(lists, browser):
+    """No bullets, each cover beside its show's title (the theme alone stacks them)."""
+    page = browser.new_page()
+    try:
+        page.goto(lists["site"].url + lists["paths"]["podcasts"])
+        shows = page.locator(".audiocast-podcasts")
+        assert shows.evaluate("list => getComputedStyle(list).listStyleType") == "none"
+        for item in page.locator(".audiocast-podcast").all():
+            cover = item.locator(".audiocast-podcast-cover").bounding_box()
+            title = item.locator(".audiocast-podcast-title").bounding_box()
+            assert cover and title
+            assert title["x"] >= cover["x"] + cover["width"]  # beside it, not under it
+            assert title["y"] < cover["y"] + cover["height"]
+    finally:
+        page.close()
+
+
 def test_chromium_queues_and_plays_from_the_episode_list(lists, browser):
     page = browser.new_page()
     errors: list[str] = []

@@ -57,6 +57,7 @@ function audiocast_enqueue_player() {
 		return;
 	}
 	$player = audiocast_current_index()['player'];
+	wp_enqueue_style( 'audiocast', plugins_url( 'assets/audiocast.css', AUDIOCAST_FILE ), array(), AUDIOCAST_VERSION );
 	wp_enqueue_style( 'audiocast-player', $player['css'], array(), null );
 	wp_enqueue_script( 'audiocast-player', $player['js'], array(), null, true );
 }

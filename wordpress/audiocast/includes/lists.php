@@ -286,6 +286,7 @@ function audiocast_lists_enqueue_early() {
  * @param array $lists The stored lists.
  */
 function audiocast_lists_enqueue( $lists ) {
+	wp_enqueue_style( 'audiocast', plugins_url( 'assets/audiocast.css', AUDIOCAST_FILE ), array(), AUDIOCAST_VERSION );
 	wp_enqueue_style( 'audiocast-player', $lists['player']['css'], array(), null );
 	wp_enqueue_script( 'audiocast-player', $lists['player']['js'], array(), null, true );
 }
