@@ -465,6 +465,28 @@ def test_the_settings_page_says_what_the_desk_answered_or_why_not(
         active_plugin.php(_CONFIGURE, {"desk_url": desk.url})
 
 
+_HOSTILE_STATUS = r"""
+$status = get_option('audiocast_index_status');
+$saved = $status;
+$status['desk_error'] = $data;
+update_option('audiocast_index_status', $status, false);
+$result = $saved;
+"""
+
+
+def test_the_desks_reason_on_the_settings_page_is_text(
+    active_plugin, desk, configured, posts, admin_browser
+):
+    """Whatever a desk answers (a broken or hostile one) is printed as text."""
+    saved = active_plugin.php(_HOSTILE_STATUS, HOSTILE_REASON)
+    try:
+        page = admin_browser.get("/wp-admin/options-general.php?page=audiocast")[1]
+        assert HOSTILE_REASON in desk_status(page)  # unescaped by the reader: the same text
+        assert "<script>window.pwned" not in page and "<b>жирно" not in page
+    finally:
+        active_plugin.php("update_option('audiocast_index_status', $data, false);", saved)
+
+
 def test_the_column_shows_the_four_states(desk, configured, posts, admin_browser):
     asked = list(desk.recorder.requests)
     status, page = admin_browser.get("/wp-admin/edit.php?post_type=post")
