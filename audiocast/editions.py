@@ -22,7 +22,7 @@ from audiocast.ingest import read_article
 from audiocast.ingest.stored import read_stored_articles
 from audiocast.model import Article
 from audiocast.script.edition import articles_in_language, each_once, edition_category, gathered
-from audiocast.state import STATE_FILE, read_exclusions, read_scheduled
+from audiocast.state import STATE_FILE, read_publishing_state
 
 DEFAULT_EDITION_SLUG = "daily"
 DEFAULT_EDITION_TITLE = "Главное за день"
@@ -96,8 +96,8 @@ def stored_articles(
     # an article an editor took out of the podcast is not gathered into an edition either, nor
     # one whose post WordPress has not published yet, whatever its date says
     try:
-        excluded = read_exclusions(store.folder / STATE_FILE).episode_ids
-        excluded |= read_scheduled(store.folder / STATE_FILE)
+        path = store.folder / STATE_FILE
+        excluded = read_publishing_state(path, site_episodes=False).held_back
     except sqlite3.Error as exc:
         raise AudiocastError(
             f"{store.folder / STATE_FILE}: cannot read which articles are excluded ({exc})"

@@ -12,12 +12,13 @@ standing.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -165,47 +166,22 @@ class Exclusions:
         return found
 
 
+_T = TypeVar("_T")
+
+
 def read_exclusions(path: Path) -> Exclusions:
     """The exclusions in the state database at PATH, read only: none when there is no
     database (a site that never synced: `audiocast episode` and `build`), which is not made.
     A database that exists but cannot be read is an error (sqlite3.Error): leaving nothing out
     then would publish again what editors took out."""
-    if not path.exists():
-        return Exclusions()
-    db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
-    try:
-        db.row_factory = sqlite3.Row
-        try:
-            rows = db.execute("SELECT * FROM exclusions ORDER BY at, episode_id").fetchall()
-        except sqlite3.OperationalError as exc:
-            if "no such table" in str(exc):  # made by a version before exclusions
-                return Exclusions()
-            raise
-        return Exclusions(Exclusion(**row) for row in rows)
-    finally:
-        db.close()
+    return _read_only(path, _exclusions, Exclusions())
 
 
 def read_site_episodes(path: Path) -> list[tuple[str, str, str]]:
     """(source, identity, episode id) of every article sync voiced and has not seen removed,
     from the state database at PATH, read only: none without a database. What the build's
     WordPress post index (publish/post_index.py) maps post ids to episodes with."""
-    if not path.exists():
-        return []
-    db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
-    try:
-        rows = db.execute(
-            "SELECT source, identity, episode_id FROM articles"
-            " WHERE episode_id IS NOT NULL AND status != ? ORDER BY identity",
-            (REMOVED,),
-        ).fetchall()
-    except sqlite3.OperationalError as exc:
-        if "no such table" in str(exc):
-            return []
-        raise
-    finally:
-        db.close()
-    return [(source, identity, episode_id) for source, identity, episode_id in rows]
+    return _read_only(path, _site_episodes, [])
 
 
 def read_scheduled(path: Path) -> frozenset[str]:
@@ -213,21 +189,87 @@ def read_scheduled(path: Path) -> frozenset[str]:
     status "future"), from the state database at PATH, read only: none without a database.
     The build holds them back until sync sees their post published, whatever their date says
     (a WordPress whose cron missed the time still has the post unpublished)."""
+    return _read_only(path, _scheduled, frozenset())
+
+
+@dataclass(frozen=True)
+class PublishingState:
+    """What publishing reads of the state database: the exclusions, the episodes of posts
+    still scheduled, and (when asked) which post each episode was made from."""
+
+    exclusions: Exclusions
+    scheduled: frozenset[str]
+    site_episodes: list[tuple[str, str, str]]
+
+    @property
+    def held_back(self) -> frozenset[str]:
+        """The episodes no public output may list yet or at all: excluded, or scheduled."""
+        return self.exclusions.episode_ids | self.scheduled
+
+
+def read_publishing_state(path: Path, *, site_episodes: bool = True) -> PublishingState:
+    """read_exclusions, read_scheduled and (with SITE_EPISODES) read_site_episodes in one
+    connection and one read transaction: a snapshot, not three reads a sync can commit
+    between."""
+
+    def read(db: sqlite3.Connection) -> PublishingState:
+        db.execute("BEGIN")  # one snapshot for the three reads
+        try:
+            return PublishingState(
+                _exclusions(db), _scheduled(db), _site_episodes(db) if site_episodes else []
+            )
+        finally:
+            db.rollback()
+
+    return _read_only(path, read, PublishingState(Exclusions(), frozenset(), []))
+
+
+def _read_only(path: Path, read: Callable[[sqlite3.Connection], _T], missing: _T) -> _T:
+    """READ of the state database at PATH opened read only; MISSING when there is none (it is
+    not made)."""
     if not path.exists():
-        return frozenset()
+        return missing
     db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
     try:
-        rows = db.execute(
-            "SELECT articles.episode_id FROM scheduled JOIN articles USING (identity)"
-            " WHERE articles.episode_id IS NOT NULL"
-        ).fetchall()
-    except sqlite3.OperationalError as exc:
-        if "no such table" in str(exc):  # made by a version before scheduled posts
-            return frozenset()
-        raise
+        db.row_factory = sqlite3.Row
+        return read(db)
     finally:
         db.close()
-    return frozenset(episode_id for (episode_id,) in rows)
+
+
+def _rows(db: sqlite3.Connection, sql: str, *params) -> list[sqlite3.Row]:
+    """SQL's rows; none when its table is not there (a database made by an earlier version,
+    before exclusions or scheduled posts)."""
+    try:
+        return db.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return []
+        raise
+
+
+def _exclusions(db: sqlite3.Connection) -> Exclusions:
+    rows = _rows(db, "SELECT * FROM exclusions ORDER BY at, episode_id")
+    return Exclusions(Exclusion(**row) for row in rows)
+
+
+def _site_episodes(db: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    rows = _rows(
+        db,
+        "SELECT source, identity, episode_id FROM articles"
+        " WHERE episode_id IS NOT NULL AND status != ? ORDER BY identity",
+        REMOVED,
+    )
+    return [(row["source"], row["identity"], row["episode_id"]) for row in rows]
+
+
+def _scheduled(db: sqlite3.Connection) -> frozenset[str]:
+    rows = _rows(
+        db,
+        "SELECT articles.episode_id FROM scheduled JOIN articles USING (identity)"
+        " WHERE articles.episode_id IS NOT NULL",
+    )
+    return frozenset(row["episode_id"] for row in rows)
 
 
 class SyncState:

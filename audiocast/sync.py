@@ -45,7 +45,7 @@ from audiocast.state import (
     REMOVED,
     STATE_FILE,
     ExcludedBy,
-    Exclusions,
+    Exclusion,
     OutcomeStatus,
     SyncState,
 )
@@ -191,7 +191,8 @@ def _gather(settings: Settings, state: SyncState, report: SyncReport) -> list[Si
             state.scheduled(article.identity, item.scheduled)  # the build holds it back
             if item.scheduled:
                 report.scheduled.append(article.title)
-            if _site_mark(state, item) or (excluded and _excluded_by_others(excluded, article)):
+            rows = excluded.of(_episode_of(article), article.identity) if excluded else []
+            if _site_mark(state, item, rows) or _excluded_by_others(rows):
                 report.excluded.append(article.title)
             elif status == PENDING:
                 pending.append(item)
@@ -207,25 +208,27 @@ def _gather(settings: Settings, state: SyncState, report: SyncReport) -> list[Si
     return pending
 
 
-def _site_mark(state: SyncState, item: SiteArticle) -> bool:
+def _site_mark(state: SyncState, item: SiteArticle, rows: list[Exclusion]) -> bool:
     """The site's own «Не озвучивать» mark (a WordPress post's `audiocast_exclude` meta) made
     the state's: set, it excludes the article (ExcludedBy.WORDPRESS, so the build leaves its
     episode out); cleared, only that exclusion is lifted, an editor's stands. Whether it is
-    set now."""
+    set now. ROWS: the article's exclusions as this run found them, so that a mark that did
+    not change writes nothing (most posts, every run)."""
     if item.site_excluded is None:  # the source cannot say (a feed): nothing changes
         return False
+    marked = any(row.excluded_by == ExcludedBy.WORDPRESS for row in rows)
     article = item.article
-    if item.site_excluded:
+    if item.site_excluded and not marked:
         state.exclude(_episode_of(article), article.identity, ExcludedBy.WORDPRESS,
                       title=article.title, reason="«Не озвучивать» в WordPress")  # fmt: skip
-        return True
-    state.include(_episode_of(article), ExcludedBy.WORDPRESS)
-    return False
+    elif marked and not item.site_excluded:
+        state.include(_episode_of(article), ExcludedBy.WORDPRESS)
+    return item.site_excluded
 
 
-def _excluded_by_others(excluded: Exclusions, article: Article) -> bool:
-    """Whether anyone but the site's mark (read afresh this run) excludes ARTICLE."""
-    rows = excluded.of(_episode_of(article), article.identity)
+def _excluded_by_others(rows: list[Exclusion]) -> bool:
+    """Whether anyone but the site's mark (read afresh this run) excludes the article whose
+    exclusions are ROWS."""
     return any(row.excluded_by != ExcludedBy.WORDPRESS for row in rows)
 
 

@@ -38,12 +38,10 @@ import functools
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import TypeVar
 
 from audiocast.config import Settings, Show
 from audiocast.episode import store as store_files
@@ -70,12 +68,11 @@ from audiocast.publish.pages import ShowCard, SitePages, list_pages, player_item
 from audiocast.publish.post_index import Entry, index_data, post_ids, render_index
 from audiocast.publish.wordpress_lists import list_outputs
 from audiocast.publish.write import MANIFEST, Copied, Rendered, load_manifest, write_outputs
-from audiocast.state import STATE_FILE, read_exclusions, read_scheduled, read_site_episodes
+from audiocast.state import STATE_FILE, PublishingState, read_publishing_state
 
 # beside the store, not in public/ (which a web server serves); two builds interleaved would
 # leave the feed of the one that started first and the manifest of either
 BUILD_LOCK_FILE = ".audiocast-build.lock"
-T = TypeVar("T")
 PLAYER_DATA_FILE = "episode.json"  # public/episodes/<id>/episode.json: what the player needs
 
 
@@ -130,18 +127,16 @@ def _build(settings: Settings) -> BuildReport:
     copied_from = {path: entry[0] for path, entry in previous.items() if entry}
     cache = CatalogueCache(settings.cache_dir / CACHE_FILE, settings.episodes_dir)
     stored = read_catalogue(settings.episodes_dir, copied_from, cache)
-    # none of these without a state database (`audiocast episode` and `build` alone)
-    excluded = _from_state(settings, lambda p: read_exclusions(p).episode_ids,
-                           "which episodes are excluded")  # fmt: skip
-    scheduled = _from_state(settings, read_scheduled, "which posts are scheduled")
-    catalogue, waiting = stored.without(excluded).due(datetime.now(UTC), scheduled)
+    # nothing of it without a state database (`audiocast episode` and `build` alone)
+    state = _from_state(settings)
+    excluded = state.exclusions.episode_ids
+    catalogue, waiting = stored.without(excluded).due(datetime.now(UTC), state.scheduled)
     episodes, problems = _keep_broken(catalogue, settings.public_dir)
     _refuse_an_empty_store(settings, episodes, stored, previous)
     if not settings.shows:  # the default shows: one per language, but only those with episodes
         shows = shows[:1] + tuple(s for s in shows[1:] if episodes_of(s, episodes))
     plan = _plan(settings, shows, episodes, pages)
-    made_from = _from_state(settings, read_site_episodes, "which post each episode was made from")
-    plan.outputs.extend(_post_indexes(settings, plan, made_from))
+    plan.outputs.extend(_post_indexes(settings, plan, state.site_episodes))
     written = write_outputs(plan.outputs, settings.public_dir, previous)
     return BuildReport(
         settings.public_dir, written.written, written.unchanged, written.removed,
@@ -151,14 +146,18 @@ def _build(settings: Settings) -> BuildReport:
     )  # fmt: skip
 
 
-def _from_state(settings: Settings, read: Callable[[Path], T], what: str) -> T:
-    """READ of the sync state database; a database that cannot be read stops the build."""
+def _from_state(settings: Settings) -> PublishingState:
+    """What sync recorded that the build needs, in one read of the state database (which post
+    each episode was made from only with a WordPress source); a database that cannot be read
+    stops the build."""
     path = settings.episodes_dir / STATE_FILE
+    wordpress = any(source.kind == "wordpress" for source in settings.sources)
     try:
-        return read(path)
+        return read_publishing_state(path, site_episodes=wordpress)
     except sqlite3.Error as exc:
         raise PublishError(
-            f"{path}: cannot read {what} ({exc}): nothing was built or removed"
+            f"{path}: cannot read which episodes are excluded or scheduled, and which post each "
+            f"was made from ({exc}): nothing was built or removed"
         ) from exc
 
 
