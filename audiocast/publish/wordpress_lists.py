@@ -25,6 +25,7 @@ from audiocast.episode import store as store_files
 from audiocast.publish.catalogue import PublishedEpisode
 from audiocast.publish.layout import Layout
 from audiocast.publish.pages import ListPage, ShowCard, clock, list_pages
+from audiocast.publish.post_index import PLAYER_FILES
 from audiocast.publish.write import Rendered
 
 LISTS_VERSION = 1
@@ -104,10 +105,7 @@ def shows_data(
     return {
         "version": LISTS_VERSION,
         "page_size": page_size,
-        "player": {
-            "js": layout.absolute("static/player.js"),
-            "css": layout.absolute("static/player.css"),
-        },
+        "player": {kind: layout.absolute(path) for kind, path in PLAYER_FILES.items()},
         "shows": shows,
     }
 

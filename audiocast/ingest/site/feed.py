@@ -142,7 +142,8 @@ def _read_entry(listing: SourceListing, entry, index: int, source, settings):
 
 def _fields(entry, site_id: str) -> ArticleFields:
     link = str(entry.get("link") or "")
-    content = _full_content(entry)
+    html = _content_html(entry)
+    content = _full_content(entry, html)
     if content is None:
         raise ValueError(
             "no full content in the feed (RSS content:encoded or Atom content), only a summary"
@@ -159,13 +160,13 @@ def _fields(entry, site_id: str) -> ArticleFields:
         tags=terms[1:],
         url=link,
         site_id=site_id,
-        lead=editors_lead(_lead(entry), _content_html(entry), content),
+        lead=editors_lead(_lead(entry), html, content),
     )
 
 
-def _full_content(entry):
-    """The item's full text as blocks: the first HTML (else plain text) content."""
-    html = _content_html(entry)
+def _full_content(entry, html: str):
+    """The item's full text as blocks: its first HTML content (HTML, from _content_html),
+    else its plain text."""
     if html:
         return blocks_from_html(html)
     for item in entry.get("content") or []:

@@ -69,9 +69,11 @@ def editors_lead(excerpt: str, content: str, body: list[Block]) -> str:
     becomes the opening of BODY (the text as ingest reads it, without what it leaves out): a
     description with no table cells in it, and a lead the script knows not to say twice."""
     words = excerpt.removesuffix("…").split()
+    if not words:
+        return excerpt  # none: nothing to compare (and no parse)
     root = _parse(content)
     # every word of the content, as WordPress strips its tags (nothing left out, no spaces added)
-    if not words or root is None or root.text_content().split()[: len(words)] != words:
+    if root is None or root.text_content().split()[: len(words)] != words:
         return excerpt  # written by an editor (or none)
     body_words = " ".join(block.text for block in body).split()
     opening = " ".join(body_words[: len(words)])

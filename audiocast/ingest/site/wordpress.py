@@ -434,8 +434,7 @@ def _terms(post: dict, embedded: dict, names: TermNames) -> tuple[list[str], lis
 def _named(ids, names: dict[int, str]) -> list[str]:
     if not isinstance(ids, list):
         return []
-    found = (plain_text(names.get(i, "")) for i in ids if isinstance(i, int))  # HTML-escaped
-    return [name for name in found if name]
+    return [names[i] for i in ids if isinstance(i, int) and names.get(i)]
 
 
 def _term_names(embedded: dict, taxonomy: str) -> list[str]:

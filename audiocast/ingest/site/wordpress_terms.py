@@ -12,7 +12,9 @@ caches give) is read from them, and asks nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+
+from audiocast.ingest.site.fragment import plain_text
 
 # the post's field of term ids → the taxonomy's REST route
 TERM_ROUTES = {"categories": "/wp-json/wp/v2/categories", "tags": "/wp-json/wp/v2/tags"}
@@ -21,9 +23,10 @@ MAX_IDS = 100  # WordPress lists at most 100 a page (per_page)
 GetList = Callable[[str, dict[str, str]], list]  # (route, query) → the JSON list it answers
 
 
-def term_names(posts: Iterable, get_list: GetList) -> dict[str, dict[int, str]]:
-    """For each field of TERM_ROUTES, id → name of every term the POSTS name by id and do not
-    embed, asked in as few requests as WordPress allows."""
+def term_names(posts: Sequence, get_list: GetList) -> dict[str, dict[int, str]]:
+    """For each field of TERM_ROUTES, id → name (as text: WordPress sends it HTML-escaped) of
+    every term the POSTS name by id and do not embed, asked in as few requests as WordPress
+    allows."""
     wanted = {field: sorted(_ids_of(posts, field)) for field in TERM_ROUTES}
     names: dict[str, dict[int, str]] = {field: {} for field in TERM_ROUTES}
     for field, ids in wanted.items():
@@ -33,7 +36,7 @@ def term_names(posts: Iterable, get_list: GetList) -> dict[str, dict[int, str]]:
                      "_fields": "id,name"}  # fmt: skip
             for term in get_list(TERM_ROUTES[field], query):
                 if isinstance(term, dict) and isinstance(term.get("id"), int):
-                    names[field][term["id"]] = str(term.get("name") or "")
+                    names[field][term["id"]] = plain_text(str(term.get("name") or ""))
     return names
 
 
