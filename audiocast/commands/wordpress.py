@@ -3,12 +3,14 @@ that WordPress's «Upload plugin» installs: one top folder, `audiocast/`."""
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from audiocast.errors import AudiocastError
+from audiocast.files import write_atomically
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -41,16 +43,15 @@ def write_plugin_zip(out: Path) -> Path:
     """OUT/audiocast-wordpress-VERSION.zip, written whole or not at all; its path."""
     source = plugin_source()
     target = out / f"audiocast-wordpress-{plugin_version(source)}.zip"
-    out.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
-    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+    buffer = io.BytesIO()  # the plugin is small: made in memory, then written in one step
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in _plugin_files(source):
             name = f"{PLUGIN_FOLDER}/{path.relative_to(source).as_posix()}"
             entry = zipfile.ZipInfo(name, _ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
             archive.writestr(entry, path.read_bytes())
-    partial.replace(target)
+    write_atomically(target, buffer.getvalue())
     return target
 
 

@@ -19,19 +19,7 @@ defined( 'ABSPATH' ) || exit;
 define( 'AUDIOCAST_VERSION', '0.1.0' );
 define( 'AUDIOCAST_FILE', __FILE__ );
 define( 'AUDIOCAST_DIR', plugin_dir_path( __FILE__ ) );
-// options: the settings, the last good index (its head, and its posts in shards), and what
-// the last refresh found
-define( 'AUDIOCAST_SETTINGS', 'audiocast_settings' );
-define( 'AUDIOCAST_INDEX', 'audiocast_index' );
-define( 'AUDIOCAST_SHARD', 'audiocast_shard_' );
-define( 'AUDIOCAST_SHARDS', 128 );
-define( 'AUDIOCAST_INDEX_STATUS', 'audiocast_index_status' );
-// a lock so that two refreshes (the schedule and a settings save) never fetch at once
-define( 'AUDIOCAST_REFRESH_LOCK', 'audiocast_refreshing' );
-define( 'AUDIOCAST_CRON_HOOK', 'audiocast_refresh_index' );
-define( 'AUDIOCAST_CRON_SCHEDULE', 'audiocast_ten_minutes' );
-define( 'AUDIOCAST_EXCLUDE_META', 'audiocast_exclude' );
-
+require_once AUDIOCAST_DIR . 'includes/constants.php';
 require_once AUDIOCAST_DIR . 'includes/settings.php';
 require_once AUDIOCAST_DIR . 'includes/index.php';
 require_once AUDIOCAST_DIR . 'includes/button.php';

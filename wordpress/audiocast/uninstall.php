@@ -9,12 +9,10 @@
 
 defined( 'WP_UNINSTALL_PLUGIN' ) || exit;
 
-$audiocast_options = array( 'audiocast_settings', 'audiocast_index', 'audiocast_index_status', 'audiocast_lists' );
-for ( $audiocast_shard = 0; $audiocast_shard < 128; $audiocast_shard++ ) {
-	$audiocast_options[] = 'audiocast_shard_' . $audiocast_shard; // the index's posts (includes/index.php)
-}
-foreach ( $audiocast_options as $audiocast_option ) {
+require_once __DIR__ . '/includes/constants.php';
+
+foreach ( audiocast_option_names() as $audiocast_option ) {
 	delete_option( $audiocast_option );
 }
-delete_transient( 'audiocast_refreshing' );
-wp_unschedule_hook( 'audiocast_refresh_index' );
+delete_transient( AUDIOCAST_REFRESH_LOCK );
+wp_unschedule_hook( AUDIOCAST_CRON_HOOK );

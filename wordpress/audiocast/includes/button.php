@@ -10,23 +10,25 @@
 
 defined( 'ABSPATH' ) || exit;
 
-add_action( 'wp_enqueue_scripts', 'audiocast_enqueue_player' );
+add_action( 'wp_enqueue_scripts', 'audiocast_enqueue_for_post' );
 add_filter( 'the_content', 'audiocast_add_button', 20 );
 
 /**
- * The episode of the post this page shows, when it is a post that gets the button.
+ * The episode of the post this page shows, when it is a post that gets the button. Asked
+ * twice a page (the head's files, then the content's button): worked out once.
  *
  * @return array|null
  */
 function audiocast_page_episode() {
-	if ( ! is_singular() ) {
+	static $found = array();
+	$post = is_singular() ? get_queried_object() : null;
+	if ( ! $post instanceof WP_Post ) {
 		return null;
 	}
-	$post = get_queried_object();
-	if ( ! $post instanceof WP_Post || ! audiocast_post_gets_button( $post ) ) {
-		return null;
+	if ( ! array_key_exists( $post->ID, $found ) ) {
+		$found[ $post->ID ] = audiocast_post_gets_button( $post ) ? audiocast_episode_for( $post->ID ) : null;
 	}
-	return audiocast_episode_for( $post->ID );
+	return $found[ $post->ID ];
 }
 
 /**
@@ -48,15 +50,23 @@ function audiocast_post_gets_button( $post ) {
 }
 
 /**
- * The player's script and style, from the podcast host, without a version query: player.js
- * finds its modules beside its own URL, and the player looks for a player.css link before
- * adding its own.
+ * On a post with an episode, the player's files (and the buttons' layout).
  */
-function audiocast_enqueue_player() {
-	if ( null === audiocast_page_episode() ) {
-		return;
+function audiocast_enqueue_for_post() {
+	if ( null !== audiocast_page_episode() ) {
+		audiocast_enqueue_player( audiocast_current_index()['player'] );
 	}
-	$player = audiocast_current_index()['player'];
+}
+
+/**
+ * The player's script and style from the podcast host, without a version query (player.js
+ * finds its modules beside its own URL, and the player looks for a player.css link before
+ * adding its own), and the plugin's layout of the buttons and lists: for the post button and
+ * the lists alike, under the same handles, so never twice.
+ *
+ * @param array $player The index's or the lists' 'player': its 'js' and 'css' URLs.
+ */
+function audiocast_enqueue_player( $player ) {
 	wp_enqueue_style( 'audiocast', plugins_url( 'assets/audiocast.css', AUDIOCAST_FILE ), array(), AUDIOCAST_VERSION );
 	wp_enqueue_style( 'audiocast-player', $player['css'], array(), null );
 	wp_enqueue_script( 'audiocast-player', $player['js'], array(), null, true );
@@ -78,9 +88,10 @@ function audiocast_add_button( $content ) {
 	if ( null === $episode ) {
 		return $content;
 	}
-	$done   = true;
-	$button = audiocast_button_html( $episode, audiocast_settings()['label'] );
-	return 'after' === audiocast_settings()['place'] ? $content . $button : $button . $content;
+	$done     = true;
+	$settings = audiocast_settings();
+	$button   = audiocast_button_html( $episode, $settings['label'] );
+	return 'after' === $settings['place'] ? $content . $button : $button . $content;
 }
 
 /**

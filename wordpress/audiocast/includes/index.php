@@ -89,7 +89,9 @@ function audiocast_refresh_index() {
 	if ( get_transient( AUDIOCAST_REFRESH_LOCK ) ) {
 		return;
 	}
-	set_transient( AUDIOCAST_REFRESH_LOCK, 1, MINUTE_IN_SECONDS );
+	// held while the index and the lists are fetched (the lists: up to ~200 requests); a
+	// refresh that died leaves it to expire
+	set_transient( AUDIOCAST_REFRESH_LOCK, 1, 5 * MINUTE_IN_SECONDS );
 	$settings = audiocast_settings();
 	$result   = audiocast_fetch_index( $settings );
 	$status   = array(
@@ -105,6 +107,7 @@ function audiocast_refresh_index() {
 	}
 	$status = array_merge( $status, audiocast_refresh_failures( get_option( AUDIOCAST_INDEX_STATUS ) ) );
 	update_option( AUDIOCAST_INDEX_STATUS, $status, false );
+	audiocast_refresh_lists(); // lists.php: under the same lock
 	delete_transient( AUDIOCAST_REFRESH_LOCK );
 }
 
@@ -192,9 +195,8 @@ function audiocast_validate_index( $data, $settings ) {
 		|| ( $data['source'] ?? null ) !== $settings['source'] ) {
 		return new WP_Error( 'audiocast_invalid', __( 'это не индекс эпизодов audiocast (версия 1) для этого источника.', 'audiocast' ) );
 	}
-	$js  = audiocast_url_under( $data['player']['js'] ?? null, $base );
-	$css = audiocast_url_under( $data['player']['css'] ?? null, $base );
-	if ( null === $js || null === $css ) {
+	$player = audiocast_validate_player( $data['player'], $base );
+	if ( null === $player ) {
 		return new WP_Error( 'audiocast_player', __( 'адреса плеера в индексе не на сервере подкаста.', 'audiocast' ) );
 	}
 	$posts = array();
@@ -207,11 +209,25 @@ function audiocast_validate_index( $data, $settings ) {
 	return array(
 		'base_url' => $base,
 		'source'   => $settings['source'],
-		'player'   => array(
-			'js'  => $js,
-			'css' => $css,
-		),
+		'player'   => $player,
 		'posts'    => $posts,
+	);
+}
+
+/**
+ * The 'player' of an index or of the lists: its 'js' and 'css' URLs, both under the podcast
+ * host BASE, or null.
+ *
+ * @param mixed  $player The decoded 'player'.
+ * @param string $base   The podcast host's URL.
+ * @return array|null
+ */
+function audiocast_validate_player( $player, $base ) {
+	$js  = audiocast_url_under( $player['js'] ?? null, $base );
+	$css = audiocast_url_under( $player['css'] ?? null, $base );
+	return null === $js || null === $css ? null : array(
+		'js'  => $js,
+		'css' => $css,
 	);
 }
 

@@ -16,13 +16,11 @@
 
 defined( 'ABSPATH' ) || exit;
 
-define( 'AUDIOCAST_LISTS', 'audiocast_lists' );
 define( 'AUDIOCAST_LISTS_PAGES', 4 ); // list pages kept per show: 40 to 80 episodes at 10 a page
 define( 'AUDIOCAST_LISTS_MAX_SHOWS', 50 );
 define( 'AUDIOCAST_LISTS_MAX_BYTES', 2 * 1024 * 1024 );
 define( 'AUDIOCAST_LISTS_MAX_PER_PAGE', 50 );
 
-add_action( AUDIOCAST_CRON_HOOK, 'audiocast_refresh_lists', 20 );
 add_action( 'init', 'audiocast_register_lists' );
 add_action( 'wp_enqueue_scripts', 'audiocast_lists_enqueue_early' );
 
@@ -31,7 +29,7 @@ add_action( 'wp_enqueue_scripts', 'audiocast_lists_enqueue_early' );
  * needs no build step: it shows the server's rendering (ServerSideRender).
  */
 function audiocast_register_lists() {
-	add_shortcode( 'audiocast_podcasts', 'audiocast_podcasts_shortcode' );
+	add_shortcode( 'audiocast_podcasts', 'audiocast_render_podcasts' );
 	add_shortcode( 'audiocast_episodes', 'audiocast_episodes_shortcode' );
 	wp_register_script(
 		'audiocast-lists-editor',
@@ -40,15 +38,16 @@ function audiocast_register_lists() {
 		AUDIOCAST_VERSION,
 		true
 	);
-	register_block_type( AUDIOCAST_DIR . 'blocks/podcasts', array( 'render_callback' => 'audiocast_podcasts_block' ) );
+	register_block_type( AUDIOCAST_DIR . 'blocks/podcasts', array( 'render_callback' => 'audiocast_render_podcasts' ) );
 	register_block_type( AUDIOCAST_DIR . 'blocks/episodes', array( 'render_callback' => 'audiocast_episodes_block' ) );
 }
 
 /* --- the cron refresh ------------------------------------------------------------------- */
 
 /**
- * Fetch shows.json and the newest pages of each show; keep the last good lists when the host
- * does not answer or answers with something that is not one.
+ * Fetch shows.json and the newest pages of each show (audiocast_refresh_index calls it, under
+ * its lock); keep the last good lists when the host does not answer or answers with something
+ * that is not one.
  */
 function audiocast_refresh_lists() {
 	$settings = audiocast_settings();
@@ -121,9 +120,8 @@ function audiocast_validate_shows( $data, $base ) {
 	if ( ! is_array( $data ) || 1 !== ( $data['version'] ?? null ) || ! is_array( $data['shows'] ?? null ) ) {
 		return new WP_Error( 'audiocast_invalid', __( 'это не список подкастов audiocast (версия 1).', 'audiocast' ) );
 	}
-	$js  = audiocast_url_under( $data['player']['js'] ?? null, $base );
-	$css = audiocast_url_under( $data['player']['css'] ?? null, $base );
-	if ( null === $js || null === $css ) {
+	$player = audiocast_validate_player( $data['player'] ?? null, $base );
+	if ( null === $player ) {
 		return new WP_Error( 'audiocast_player', __( 'адреса плеера не на сервере подкаста.', 'audiocast' ) );
 	}
 	$shows = array();
@@ -135,10 +133,7 @@ function audiocast_validate_shows( $data, $base ) {
 	}
 	return array(
 		'base_url' => $base,
-		'player'   => array(
-			'js'  => $js,
-			'css' => $css,
-		),
+		'player'   => $player,
 		'shows'    => $shows,
 	);
 }
@@ -275,38 +270,9 @@ function audiocast_lists_enqueue_early() {
 		|| has_block( 'audiocast/podcasts', $post ) || has_block( 'audiocast/episodes', $post ) ) {
 		$lists = audiocast_current_lists();
 		if ( null !== $lists ) {
-			audiocast_lists_enqueue( $lists );
+			audiocast_enqueue_player( $lists['player'] );
 		}
 	}
-}
-
-/**
- * The player's script and style (the same handles as the post button's: never twice).
- *
- * @param array $lists The stored lists.
- */
-function audiocast_lists_enqueue( $lists ) {
-	wp_enqueue_style( 'audiocast', plugins_url( 'assets/audiocast.css', AUDIOCAST_FILE ), array(), AUDIOCAST_VERSION );
-	wp_enqueue_style( 'audiocast-player', $lists['player']['css'], array(), null );
-	wp_enqueue_script( 'audiocast-player', $lists['player']['js'], array(), null, true );
-}
-
-/**
- * The shortcode [audiocast_podcasts].
- *
- * @return string
- */
-function audiocast_podcasts_shortcode() {
-	return audiocast_render_podcasts();
-}
-
-/**
- * The block audiocast/podcasts.
- *
- * @return string
- */
-function audiocast_podcasts_block() {
-	return audiocast_render_podcasts();
 }
 
 /**
@@ -360,7 +326,7 @@ function audiocast_render_podcasts() {
 	if ( null === $lists || array() === $lists['shows'] ) {
 		return audiocast_lists_notice( __( 'Подкасты пока не загружены.', 'audiocast' ) );
 	}
-	audiocast_lists_enqueue( $lists );
+	audiocast_enqueue_player( $lists['player'] );
 	$items = '';
 	foreach ( $lists['shows'] as $show ) {
 		$meta = audiocast_episode_count( $show['episodes'] );
@@ -404,7 +370,7 @@ function audiocast_render_episodes( $slug, $per_page ) {
 	if ( 0 === $show['episodes'] ) {
 		return audiocast_lists_notice( __( 'В этом подкасте пока нет выпусков.', 'audiocast' ) );
 	}
-	audiocast_lists_enqueue( $lists );
+	audiocast_enqueue_player( $lists['player'] );
 	$per_page = max( 1, min( AUDIOCAST_LISTS_MAX_PER_PAGE, (int) $per_page ) );
 	$pages    = (int) ceil( $show['episodes'] / $per_page );
 	$number   = audiocast_requested_page( $pages );
