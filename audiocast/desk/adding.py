@@ -37,7 +37,7 @@ from starlette.responses import RedirectResponse, Response
 from audiocast.config import Settings
 from audiocast.desk import api_json, journal
 from audiocast.desk.adding_fetch import MAX_URL_CHARS, Policy, Refused, fetch_page
-from audiocast.desk.gate import MAX_UPLOAD
+from audiocast.desk.gate import MAX_UPLOAD, UPLOAD_TOO_BIG
 from audiocast.desk.job_arguments import INBOX_NAME
 from audiocast.desk.job_records import JobError
 from audiocast.desk.roles import editor_only
@@ -163,11 +163,8 @@ def _given(url: str, voice: str, name: str, data: bytes, has_file: bool) -> Give
         raise NotAdded("Дайте либо адрес статьи, либо файл: не то и другое сразу.")
     if not url and not has_file:
         raise NotAdded("Укажите адрес статьи или выберите файл.")
-    if len(url) > MAX_URL_CHARS:
-        raise NotAdded(f"Адрес длиннее {MAX_URL_CHARS} знаков.")
     if len(data) > MAX_UPLOAD:
-        raise NotAdded(f"Файл больше {MAX_UPLOAD // (1024 * 1024)} МБ: такую статью стол не "
-                       "принимает.")  # fmt: skip
+        raise NotAdded(UPLOAD_TOO_BIG)
     return Given(url=url, file_name=_safe_name(name) if has_file else "", data=data, voice=voice)
 
 

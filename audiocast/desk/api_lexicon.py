@@ -73,8 +73,7 @@ LEXICON_FIELD = 1000  # characters a text field may carry here; checked_entry's 
 
 
 def _refused(refused: Refused) -> Problem:
-    detail = f" ({refused.detail})" if refused.detail else ""
-    return Problem(refused.status, refused.message + detail)
+    return Problem(refused.status, refused.said)
 
 
 def _version(body: dict[str, Any]) -> str:

@@ -86,14 +86,6 @@ class DeskSpeech:
                 self._chosen[name] = self._choose(name)
             return self._chosen[name]
 
-    def knows(self, name: str) -> bool:
-        """Whether NAME is one of the site's voice profiles."""
-        with self._choosing:
-            try:
-                return name in self._profiles()
-            except Refused:
-                return False
-
     def key(self, text: str, voice: Voice) -> str:
         """TEXT's key in the speech cache, as every run keys its takes."""
         engine = voice.engine

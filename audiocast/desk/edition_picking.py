@@ -19,6 +19,7 @@ from pathlib import Path
 from audiocast.config import Edition, Settings
 from audiocast.desk.articles import ArticleRow, Status
 from audiocast.desk.job_arguments import EPISODE_ID
+from audiocast.desk.voicing import can_revoice
 from audiocast.editions import find_edition, show_of, site_time
 from audiocast.episode.store import ARTICLE_FILE
 from audiocast.errors import AudiocastError, ConfigError
@@ -101,7 +102,7 @@ def pick_problem(row: ArticleRow | None, value: str, language: str) -> str:
         return f"Статья «{title}» сейчас «{row.label}»: в подборку её не взять."
     if not episode.has_audio:
         return f"Статья «{title}» не озвучена: в подборку её не взять."
-    if not (episode.folder / ARTICLE_FILE).is_file():
+    if not can_revoice(episode):
         return f"У выпуска «{title}» не сохранён текст статьи: в подборку его не взять."
     if episode.language != language:
         return (f"Статья «{title}» на языке «{episode.language}», а подборка — "
@@ -110,7 +111,12 @@ def pick_problem(row: ArticleRow | None, value: str, language: str) -> str:
 
 
 def is_pickable(row: ArticleRow, language: str) -> bool:
-    return row.episode is not None and not pick_problem(row, row.episode.episode_id, language)
+    """Whether ROW can go into an edition in LANGUAGE: pick_problem's answer, the checks that
+    need no file first (the list asks it of every row of the store)."""
+    episode = row.episode
+    if episode is None or episode.language != language or row.status is not Status.VOICED:
+        return False
+    return not pick_problem(row, episode.episode_id, language)
 
 
 def checked_pick(

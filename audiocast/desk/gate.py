@@ -41,6 +41,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_BODY = 1024 * 1024
 MAX_UPLOAD = 8 * 1024 * 1024  # an article file added on the desk (adding.py)
 MAX_UPLOAD_BODY = MAX_UPLOAD + 64 * 1024  # the file and the form around it
+UPLOAD_TOO_BIG = f"Файл больше {MAX_UPLOAD // (1024 * 1024)} МБ: такую статью стол не принимает."
 UPLOAD_PATHS = frozenset({"/articles/add", "/api/articles"})
 API_PREFIX = "/api/"
 
@@ -206,7 +207,7 @@ def body_limit(path: str) -> int:
 
 def _too_big(path: str) -> str:
     if path in UPLOAD_PATHS:
-        return f"Файл больше {MAX_UPLOAD // (1024 * 1024)} МБ: такую статью стол не принимает."
+        return UPLOAD_TOO_BIG
     return "Форма больше, чем принимает стол."
 
 

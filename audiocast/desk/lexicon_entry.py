@@ -35,6 +35,11 @@ class Refused(Exception):
         self.detail = detail
         self.status = status
 
+    @property
+    def said(self) -> str:
+        """The message, with the loader's own words after it when there are any."""
+        return self.message + (f" ({self.detail})" if self.detail else "")
+
 
 def checked_entry(written: str, spoken: str) -> tuple[str, str]:
     """WRITTEN = SPOKEN as the file will hold it (trimmed), or Refused: first by the rules the

@@ -218,7 +218,7 @@ async def sample(request: Request) -> Response:
             problem = {"error": refused.message, "field": refused.field, "detail": refused.detail}
             return JSONResponse(problem, refused.status, headers={"Cache-Control": "no-store"})
         desk = request.app.state.desk
-        message = refused.message + (f" ({refused.detail})" if refused.detail else "")
+        message = refused.said
         return desk.pages.error(request, refused.status, "Не послушать", message)
     if wants_json:
         return JSONResponse(sample_json(made, SAMPLE_PATH), headers={"Cache-Control": "no-store"})

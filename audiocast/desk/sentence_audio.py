@@ -61,11 +61,11 @@ class SentenceAudio:
     def voice_for(self, episode_voice: str, language: str) -> Voice:
         """EPISODE_VOICE when it is a profile of the site that speaks LANGUAGE here, else
         the site's voice for LANGUAGE."""
-        if episode_voice and self.speech.knows(episode_voice):
+        if episode_voice:
             try:
                 voice = self.speech.voice(episode_voice)
             except Refused:
-                voice = None  # its engine is gone: the site's voice says it
+                voice = None  # no longer a profile, or its engine is gone: the site's voice
             if voice is not None and voice.profile.language == language:
                 return voice
         return self.speech.site_voice(language)
@@ -156,7 +156,7 @@ def sentence(request: Request) -> Response:
             return Response(status_code=304, headers=headers)
         made = audio.mp3(text, voice)
     except Refused as refused:
-        message = refused.message + (f" ({refused.detail})" if refused.detail else "")
+        message = refused.said
         return desk.pages.error(request, refused.status, "Не прослушать", message)
     headers["Content-Disposition"] = "inline"
     return Response(made.data, media_type="audio/mpeg", headers=headers)
