@@ -51,7 +51,7 @@ from audiocast.desk.voicing import FormProblem, article_voicing, jobs_of_form
 from audiocast.episode import store as store_files
 from audiocast.errors import AudiocastError
 from audiocast.model import SITE_ID_PREFIX
-from audiocast.state import ArticleState, ArticleStatus, read_exclusions
+from audiocast.state import read_exclusions
 
 RECENT_JOBS = 30  # GET /api/jobs without ?limit=
 MAX_JOBS = 200
@@ -237,21 +237,14 @@ def _failures(request: Request, source: str) -> dict[str, str]:
               if state.source == source and state.identity.startswith(prefix)]  # fmt: skip
     found: dict[str, str] = {}
     for state in sorted(states, key=lambda state: state.updated_at, reverse=True):
-        reason = _failure_of(state, snapshot.episodes, snapshot.broken)
-        if reason and not excluded.covers(state.episode_id, state.identity):
+        episode = snapshot.episodes.get(state.episode_id or "")
+        status, reason = listing.state_status(state, episode, snapshot.broken)
+        failed = status is listing.Status.FAILED
+        if failed and not excluded.covers(state.episode_id, state.identity):
             found[state.identity.removeprefix(prefix)] = reason
             if len(found) >= MAX_FAILURES:
                 break
     return found
-
-
-def _failure_of(state: ArticleState, episodes: dict[str, Any], broken: dict[str, str]) -> str:
-    """Why STATE's article is failed ("" when it is not)."""
-    if state.status == ArticleStatus.FAILED:
-        return state.error or "причина не записана"
-    if state.status == ArticleStatus.DONE and state.episode_id not in episodes:
-        return broken.get(state.episode_id or "") or f"выпуска {state.episode_id} нет в хранилище"
-    return ""
 
 
 # -- jobs -------------------------------------------------------------------------------------

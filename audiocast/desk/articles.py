@@ -224,21 +224,27 @@ def article_rows(
     return rows
 
 
+def state_status(
+    state: ArticleState, episode: PublishedEpisode | None, broken: Mapping[str, str]
+) -> tuple[Status, str]:
+    """The list's status of sync's article STATE (its EPISODE in the store, None: not there;
+    BROKEN: the store's unreadable episodes and why), and why it failed ("" unless it did)."""
+    if state.status == ArticleStatus.FAILED:
+        return Status.FAILED, state.error or "причина не записана"
+    if state.status == ArticleStatus.REMOVED:
+        return Status.REMOVED, ""
+    if state.status != ArticleStatus.DONE:
+        return Status.PENDING, ""
+    if episode is None:
+        reason = broken.get(state.episode_id or "")
+        return Status.FAILED, reason or f"выпуска {state.episode_id} нет в хранилище"
+    return Status.VOICED, ""
+
+
 def _state_row(
     state: ArticleState, episode: PublishedEpisode | None, broken: Mapping[str, str]
 ) -> ArticleRow:
-    status, error = Status.PENDING, ""
-    if state.status == ArticleStatus.FAILED:
-        status, error = Status.FAILED, state.error or "причина не записана"
-    elif state.status == ArticleStatus.REMOVED:
-        status = Status.REMOVED
-    elif state.status == ArticleStatus.DONE:
-        status = Status.VOICED
-        if episode is None:
-            status = Status.FAILED
-            error = broken.get(state.episode_id or "") or (
-                f"выпуска {state.episode_id} нет в хранилище"
-            )
+    status, error = state_status(state, episode, broken)
     when = episode.published if episode is not None else _moment(state.modified)
     return ArticleRow(state.title, state.category, status, error, when, state.source, episode)
 
