@@ -11,7 +11,7 @@ made with an identity normalizer (no lexicon to load, nothing synthesized).
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -129,9 +129,17 @@ def checked_pick(
     if len(ids) > edition.max_articles:
         raise PickProblem(f"Слишком много статей: {len(ids)}. В подборку «{edition.title}» "
                           f"входит не больше {edition.max_articles}.")  # fmt: skip
+    return picked_rows(ids, rows.get, language)
+
+
+def picked_rows(
+    ids: Sequence[str], row_of: Callable[[str], ArticleRow | None], language: str
+) -> list[ArticleRow]:
+    """The rows of IDS (ROW_OF finds each), in order, when each can go into an edition in
+    LANGUAGE; else a PickProblem naming the first that cannot."""
     chosen = []
     for value in ids:
-        row = rows.get(value)
+        row = row_of(value)
         problem = pick_problem(row, value, language)
         if problem:
             raise PickProblem(problem)

@@ -40,6 +40,7 @@ from audiocast.desk.edition_picking import (
     moved,
     pick_problem,
     picked_ids,
+    picked_rows,
     preview,
 )
 from audiocast.desk.job_records import JobError
@@ -201,14 +202,10 @@ def preview_json(request: Request) -> Response:
     try:
         edition = chosen_edition(desk.settings, params.get("edition", ""))
         language = edition_language(desk.settings, edition)
-        rows = [desk.articles.row_of(value) for value in ids]
-        for value, row in zip(ids, rows, strict=True):
-            problem = pick_problem(row, value, language)
-            if problem:
-                raise PickProblem(problem)
+        rows = picked_rows(ids, desk.articles.row_of, language)
     except PickProblem as exc:
         return JSONResponse({"error": str(exc)}, 400, headers=headers)
-    shown_rows = [row for row in rows if row is not None][: edition.max_articles]
+    shown_rows = rows[: edition.max_articles]
     return JSONResponse(asdict(preview(desk.settings, edition, shown_rows)), headers=headers)
 
 
