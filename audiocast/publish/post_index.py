@@ -50,20 +50,25 @@ def post_ids(source: str, site_episodes: Iterable[tuple[str, str, str]]) -> dict
     return found
 
 
+def episode_fields(episode: PublishedEpisode, layout: Layout) -> dict:
+    """What the plugin shows and plays of EPISODE, in the index and in the lists alike."""
+    return {
+        "title": episode.title,
+        "audio": layout.absolute(Layout.episode_file(episode.episode_id, store_files.AUDIO_FILE)),
+        "duration": round(episode.duration, 1),
+        "duration_text": clock(episode.duration),
+        "page": layout.absolute(Layout.episode_page(episode.episode_id)),
+        "published": episode.published.isoformat(),
+    }
+
+
 def index_data(source: str, entries: list[Entry], layout: Layout) -> dict:
     """The index of SOURCE for ENTRIES, without "generated" (see render_index)."""
     posts = {}
     for post_id, episode, show in sorted(entries, key=lambda e: _number(e[0])):
         posts[post_id] = {
             "episode": episode.episode_id,
-            "title": episode.title,
-            "audio": layout.absolute(
-                Layout.episode_file(episode.episode_id, store_files.AUDIO_FILE)
-            ),
-            "duration": round(episode.duration, 1),
-            "duration_text": clock(episode.duration),
-            "page": layout.absolute(Layout.episode_page(episode.episode_id)),
-            "published": episode.published.isoformat(),
+            **episode_fields(episode, layout),
             "show": show.slug,
             "show_title": show.title,
         }

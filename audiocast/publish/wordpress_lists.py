@@ -21,11 +21,10 @@ import hashlib
 import json
 from collections.abc import Callable
 
-from audiocast.episode import store as store_files
 from audiocast.publish.catalogue import PublishedEpisode
 from audiocast.publish.layout import Layout
-from audiocast.publish.pages import ListPage, ShowCard, clock, list_pages
-from audiocast.publish.post_index import PLAYER_FILES
+from audiocast.publish.pages import ListPage, ShowCard, list_pages
+from audiocast.publish.post_index import PLAYER_FILES, episode_fields
 from audiocast.publish.write import Rendered
 
 LISTS_VERSION = 1
@@ -139,12 +138,7 @@ def _page_ref(slug: str, page: ListPage, layout: Layout) -> dict:
 def _episode(episode: PublishedEpisode, layout: Layout) -> dict:
     return {
         "id": episode.episode_id,
-        "title": episode.title,
-        "published": episode.published.isoformat(),
-        "duration": round(episode.duration, 1),
-        "duration_text": clock(episode.duration),
-        "audio": layout.absolute(Layout.episode_file(episode.episode_id, store_files.AUDIO_FILE)),
-        "page": layout.absolute(Layout.episode_page(episode.episode_id)),
+        **episode_fields(episode, layout),
         "description": shorten(episode.description),
     }
 
