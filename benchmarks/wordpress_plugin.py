@@ -19,7 +19,7 @@ What is measured
        seen as empty (its code runs on an empty index: where the time goes), the side chosen
        per request by a must-use plugin added for the measurement (`?bench=inactive` filters
        the plugin out of `active_plugins` for that request, `?bench=empty` its index): a
-       warm-up each, then BLOCKS x REQUESTS (default 5 x 10) rounds of one request on each
+       warm-up each, then BLOCKS x REQUESTS (default 10 x 20) rounds of one request on each
        side, the order turning each round, so that the drift of a shared machine lands on
        every side alike (switching the plugin with `activate_plugin` between blocks left
        differences of ±8 ms that were drift). Every active answer must hold the listen button
@@ -560,8 +560,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5, help="no-change syncs")
-    parser.add_argument("--blocks", type=int, default=5, help="blocks each way")
-    parser.add_argument("--requests", type=int, default=10, help="requests a block")
+    # 200 rounds: with the 50 the difference of the medians scattered by ±8 ms from run
+    # to run here (pages take 55-130 ms); with 200 it stays near the plugin's own 1.5-2 ms
+    parser.add_argument("--blocks", type=int, default=10, help="progress lines")
+    parser.add_argument("--requests", type=int, default=20, help="rounds between them")
     arguments = parser.parse_args()
     reason = missing_packages() or (
         None if (THEME / "theme.json").is_file() else "no wordpress-theme-twentytwentythree"
